@@ -1,0 +1,21 @@
+package dev.jlb.algorithm;
+
+import dev.jlb.backend.Backend;
+
+import java.util.List;
+
+/**
+ * A load-balancing rule. It never sees health or drain state: the pool filters the backends
+ * first and asks for a new {@link Picker} whenever the eligible set changes. State that must
+ * outlive a rebuild (a round-robin position) lives in the algorithm, not in the picker.
+ */
+public interface Algorithm {
+    AlgorithmType type();
+
+    /**
+     * Builds the picker for one snapshot of eligible backends.
+     *
+     * @param eligible the backends that may take traffic, never empty
+     */
+    Picker pickerFor(List<Backend> eligible);
+}

@@ -1,0 +1,77 @@
+package dev.jlb.algorithm;
+
+import dev.jlb.backend.Backend;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Smooth weighted round robin, as nginx does it: each backend gets exactly its weight's share
+ * of every cycle, spread out rather than in bursts. Weights 5, 1, 1 for a, b, c give the cycle
+ * {@code a a b a c a a}.
+ *
+ * <p>nginx runs the selection under a lock on every request. Here the cycle is computed once
+ * per snapshot (weights divided by their greatest common divisor first) and the request path
+ * only indexes it with one shared counter.
+ */
+public final class WeightedRoundRobin implements Algorithm {
+    private final AtomicInteger next;
+
+    private WeightedRoundRobin(int start) {
+        this.next = new AtomicInteger(start);
+    }
+
+    public static WeightedRoundRobin create(RandomSource random) {
+        return new WeightedRoundRobin(random.nextInt(Integer.MAX_VALUE));
+    }
+
+    @Override
+    public AlgorithmType type() {
+        return AlgorithmType.WEIGHTED_ROUND_ROBIN;
+    }
+
+    @Override
+    public Picker pickerFor(List<Backend> eligible) {
+        Backend[] cycle = cycle(eligible);
+        return () -> cycle[Integer.remainderUnsigned(next.getAndIncrement(), cycle.length)];
+    }
+
+    /** One cycle of nginx's smooth weighted selection, one entry per pick. */
+    static Backend[] cycle(List<Backend> backends) {
+        int n = backends.size();
+        int[] weights = new int[n];
+        int divisor = 0;
+        for (int i = 0; i < n; i++) {
+            weights[i] = backends.get(i).weight();
+            divisor = gcd(divisor, weights[i]);
+        }
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            weights[i] /= divisor;
+            total += weights[i];
+        }
+        Backend[] cycle = new Backend[total];
+        long[] current = new long[n];
+        for (int pick = 0; pick < total; pick++) {
+            int best = 0;
+            for (int i = 0; i < n; i++) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            cycle[pick] = backends.get(best);
+        }
+        return cycle;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.jlb.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parsers for configuration values. Each throws {@link IllegalArgumentException} with a
+ * message that quotes the bad value and says what was expected; the caller adds where the
+ * value came from.
+ */
+public final class ValueParsers {
+    /** Longest duration accepted, so that millisecond arithmetic never overflows. */
+    static final Duration MAX_DURATION = Duration.ofDays(30);
+
+    private ValueParsers() {
+    }
+
+    public static int port(String text) {
+        return port(text, text);
+    }
+
+    static int port(String text, String context) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (context.equals(text)) {
+            throw new IllegalArgumentException("'" + text + "' is not a port number (1-65535)");
+        }
+        throw new IllegalArgumentException("'" + context + "' has no valid port (1-65535)");
+    }
+
+    /** Parses {@code HOST:PORT[=WEIGHT],...}: at least one backend, none twice. */
+    public static List<BackendSpec> backends(String text) {
+        List<BackendSpec> backends = new ArrayList<>();
+        Set<BackendAddress> seen = new HashSet<>();
+        for (String item : text.split(",", -1)) {
+            String entry = item.strip();
+            if (entry.isEmpty()) {
+                if (text.isBlank()) {
+                    break;
+                }
+                throw new IllegalArgumentException("empty entry in backend list '" + text + "'");
+            }
+            BackendSpec backend = backend(entry);
+            if (!seen.add(backend.address())) {
+                throw new IllegalArgumentException("backend " + backend.address() + " is listed twice");
+            }
+            backends.add(backend);
+        }
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("the backend list is empty; give at least one HOST:PORT");
+        }
+        return List.copyOf(backends);
+    }
+
+    /** Parses {@code HOST:PORT[=WEIGHT]}. */
+    public static BackendSpec backend(String entry) {
+        int equals = entry.indexOf('=');
+        String address = equals < 0 ? entry : entry.substring(0, equals);
+        int weight = 1;
+        if (equals >= 0) {
+            weight = weight(entry.substring(equals + 1), entry);
+        }
+        try {
+            return new BackendSpec(BackendAddress.parse(address), weight);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (expected HOST:PORT[=WEIGHT])");
+        }
+    }
+
+    private static int weight(String text, String entry) {
+        try {
+            int weight = Integer.parseInt(text);
+            if (weight >= 1 && weight <= BackendSpec.MAX_WEIGHT) {
+                return weight;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("weight '" + text + "' of '" + entry
+            + "' is not a positive integer from 1 to " + BackendSpec.MAX_WEIGHT);
+    }
+
+    /** Parses a positive number of seconds ({@code 30}, {@code 0.5}) into a duration of whole milliseconds. */
+    public static Duration seconds(String text) {
+        BigDecimal seconds;
+        try {
+            seconds = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive number of seconds");
+        }
+        if (seconds.signum() <= 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive number of seconds");
+        }
+        if (seconds.compareTo(BigDecimal.valueOf(MAX_DURATION.toSeconds())) > 0) {
+            throw new IllegalArgumentException("'" + text + "' seconds is more than the maximum of "
+                + MAX_DURATION.toSeconds());
+        }
+        long millis = seconds.movePointRight(3).longValue();
+        if (millis < 1) {
+            throw new IllegalArgumentException("'" + text + "' seconds is shorter than one millisecond");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /** Parses an absolute request path (with optional query), as sent in a request line. */
+    public static String requestPath(String text) {
+        if (!text.startsWith("/")) {
+            throw new IllegalArgumentException("'" + text + "' is not a path starting with '/'");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '#') {
+                throw new IllegalArgumentException("'" + text + "' has a character not allowed in a request path");
+            }
+        }
+        return text;
+    }
+
+    /** Parses a non-empty header value of visible ASCII characters and inner spaces. */
+    public static String headerValue(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("the value is empty");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < ' ' || c >= 0x7f) && c != '\t') {
+                throw new IllegalArgumentException("'" + text + "' has a character not allowed in a header value");
+            }
+        }
+        return text;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.jlb.launcher;
+
+import dev.jlb.web.BalancerLifecycle;
+
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLogWriter;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * The balancer's WAR, deployed unchanged (its {@code web.xml} included) in an embedded Jetty.
+ * Launcher options reach the webapp through a context attribute, where they take precedence over
+ * every other source of configuration.
+ */
+public final class EmbeddedBalancer implements AutoCloseable {
+    private static final String EMBEDDED_WAR = "/webapp/jlb.war";
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final WebAppContext webapp;
+
+    private EmbeddedBalancer(Server server, ServerConnector connector, WebAppContext webapp) {
+        this.server = server;
+        this.connector = connector;
+        this.webapp = webapp;
+    }
+
+    /**
+     * Starts Jetty with the WAR on the port (0 for any free port).
+     *
+     * @param war       the WAR to deploy
+     * @param options   launcher options given, keyed by init-param name
+     * @param accessLog file for an NCSA access log, or {@code null} for none
+     * @throws PortInUseException  when the port is taken
+     * @throws StartupException    when the webapp does not start (its log says why)
+     */
+    public static EmbeddedBalancer start(Path war, int port, Map<String, String> options, Path accessLog)
+        throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("jlb");
+        Server server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setWar(war.toAbsolutePath().toString());
+        webapp.setAttribute(BalancerLifecycle.LAUNCHER_OPTIONS_ATTRIBUTE, Map.copyOf(options));
+        webapp.setThrowUnavailableOnStartupException(true);
+        // The webapp logs through the launcher's SLF4J, configured by its jetty-logging.properties.
+        webapp.getProtectedClassMatcher().add("org.slf4j.");
+        server.setHandler(webapp);
+
+        if (accessLog != null) {
+            RequestLogWriter writer = new RequestLogWriter(accessLog.toString());
+            writer.setAppend(true);
+            server.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        }
+        server.setStopAtShutdown(true);
+
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            if (causedBy(e, BindException.class)) {
+                throw new PortInUseException(port, e);
+            }
+            throw new StartupException(rootMessage(e), e);
+        }
+        return new EmbeddedBalancer(server, connector, webapp);
+    }
+
+    /** Copies the WAR that is packed inside the launcher jar to a temporary file. */
+    public static Path embeddedWar() throws IOException {
+        try (InputStream in = EmbeddedBalancer.class.getResourceAsStream(EMBEDDED_WAR)) {
+            if (in == null) {
+                throw new IOException("this launcher has no embedded WAR (" + EMBEDDED_WAR + "); build it with mvn package");
+            }
+            Path war = Files.createTempFile("jlb-", ".war");
+            war.toFile().deleteOnExit();
+            Files.copy(in, war, StandardCopyOption.REPLACE_EXISTING);
+            return war;
+        }
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The webapp's summary of the configuration in effect: algorithm and backends. */
+    public String summary() {
+        return String.valueOf(webapp.getServletContext().getAttribute(BalancerLifecycle.SUMMARY_ATTRIBUTE));
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // already failing; the start failure is what matters
+        }
+    }
+
+    static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (causedBy(suppressed, type)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+
+    /** The port to listen on is taken. */
+    public static final class PortInUseException extends Exception {
+        public PortInUseException(int port, Throwable cause) {
+            super("port " + port + " is already in use", cause);
+        }
+    }
+
+    /** The server or the webapp failed to start. */
+    public static final class StartupException extends Exception {
+        public StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

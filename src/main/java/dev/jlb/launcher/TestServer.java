@@ -1,0 +1,267 @@
+package dev.jlb.launcher;
+
+import dev.jlb.text.JsonString;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A backend to try jlb with. {@code GET /health} answers 200; every other request gets a JSON
+ * document that names this server and echoes the request:
+ * {@code {"server": "127.0.0.1:3001", "method": ..., "path": ..., "query": ..., "headers": {...},
+ * "body_bytes": ..., "body_sha256": ...}}.
+ *
+ * <p>Query parameters make it misbehave on purpose, for demos and fault tests:
+ * {@code delay_ms=N} answers after N ms; {@code status=N} answers with that status;
+ * {@code size=N} sends N bytes of text instead of the JSON document;
+ * {@code chunks=N&chunk_interval_ms=M} streams N chunked lines, one every M ms;
+ * {@code abort_after_bytes=N} promises more than it sends and drops the connection after N bytes.
+ */
+public final class TestServer implements AutoCloseable {
+    private static final int MAX_DELAY_MS = 3_600_000;
+
+    private final String host;
+    private final int requestedPort;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong healthChecks = new AtomicLong();
+    private volatile boolean healthy = true;
+    private Server server;
+    private ServerConnector connector;
+    private String name;
+
+    public TestServer(String host, int port) {
+        this.host = host;
+        this.requestedPort = port;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "test-server-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts listening; after {@link #stop()} it can be started again on the same port. */
+    public synchronized TestServer start() throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("test-server");
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(name == null ? requestedPort : port());
+        server.addConnector(connector);
+        server.setHandler(new EchoHandler());
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        name = host + ":" + connector.getLocalPort();
+        return this;
+    }
+
+    /** Stops listening and drops every open connection, as a crashed backend would. */
+    public synchronized void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+        scheduler.shutdownNow();
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** The port it listens on (the one it was given, or the one the system chose for port 0). */
+    public int port() {
+        return Integer.parseInt(name.substring(name.lastIndexOf(':') + 1));
+    }
+
+    /** {@code HOST:PORT}, as it names itself in its answers. */
+    public String name() {
+        return name;
+    }
+
+    /** Makes {@code /health} answer 200 (true) or 503 (false). */
+    public void setHealthy(boolean healthy) {
+        this.healthy = healthy;
+    }
+
+    /** Requests answered, other than health checks. */
+    public long requests() {
+        return requests.get();
+    }
+
+    public long healthChecks() {
+        return healthChecks.get();
+    }
+
+    private final class EchoHandler extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String path = Request.getPathInContext(request);
+            if ("/health".equals(path)) {
+                healthChecks.incrementAndGet();
+                int status = healthy ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503;
+                sendJson(response, status, "{\"status\": \"" + (healthy ? "ok" : "failing") + "\", \"server\": "
+                    + JsonString.quote(name) + "}", callback);
+                return true;
+            }
+            requests.incrementAndGet();
+            Fields query = Request.extractQueryParameters(request);
+            Body body = readBody(request);
+            int delay = Math.min(intParam(query, "delay_ms", 0), MAX_DELAY_MS);
+            Runnable answer = () -> answer(request, response, callback, query, body);
+            if (delay > 0) {
+                scheduler.schedule(answer, delay, TimeUnit.MILLISECONDS);
+            } else {
+                answer.run();
+            }
+            return true;
+        }
+
+        private void answer(Request request, Response response, Callback callback, Fields query, Body body) {
+            try {
+                int status = intParam(query, "status", HttpStatus.OK_200);
+                int chunks = intParam(query, "chunks", 0);
+                int abortAfter = intParam(query, "abort_after_bytes", -1);
+                int size = intParam(query, "size", -1);
+                if (chunks > 0) {
+                    response.setStatus(status);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                    streamChunks(response, callback, 1, chunks, intParam(query, "chunk_interval_ms", 100));
+                } else if (abortAfter >= 0) {
+                    response.setStatus(status);
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) abortAfter * 2 + 1);
+                    response.write(false, ByteBuffer.wrap(filler(abortAfter)), Callback.from(
+                        () -> callback.failed(new IOException("test server dropped the connection on purpose")),
+                        callback::failed));
+                } else if (size >= 0) {
+                    response.setStatus(status);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                    response.write(true, ByteBuffer.wrap(filler(size)), callback);
+                } else {
+                    sendJson(response, status, echo(request, body), callback);
+                }
+            } catch (Throwable failure) {
+                callback.failed(failure);
+            }
+        }
+
+        private void streamChunks(Response response, Callback callback, int chunk, int chunks, int intervalMs) {
+            ByteBuffer line = ByteBuffer.wrap(("chunk " + chunk + " of " + chunks + " from " + name + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+            boolean last = chunk == chunks;
+            response.write(last, line, Callback.from(() -> {
+                if (last) {
+                    callback.succeeded();
+                } else {
+                    scheduler.schedule(() -> streamChunks(response, callback, chunk + 1, chunks, intervalMs),
+                        intervalMs, TimeUnit.MILLISECONDS);
+                }
+            }, callback::failed));
+        }
+
+        private String echo(Request request, Body body) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (HttpField field : request.getHeaders()) {
+                headers.merge(field.getName(), field.getValue(), (a, b) -> a + ", " + b);
+            }
+            StringBuilder json = new StringBuilder("{\"server\": ").append(JsonString.quote(name))
+                .append(", \"method\": ").append(JsonString.quote(request.getMethod()))
+                .append(", \"path\": ").append(JsonString.quote(request.getHttpURI().getPath()))
+                .append(", \"query\": ").append(JsonString.quote(request.getHttpURI().getQuery()))
+                .append(", \"headers\": {");
+            String separator = "";
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                json.append(separator).append(JsonString.quote(header.getKey())).append(": ").append(JsonString.quote(header.getValue()));
+                separator = ", ";
+            }
+            return json.append("}, \"body_bytes\": ").append(body.bytes())
+                .append(", \"body_sha256\": ").append(JsonString.quote(body.sha256())).append("}").toString();
+        }
+    }
+
+    /** A query parameter as an int, or the default when absent or not a number. */
+    private static int intParam(Fields query, String name, int defaultValue) {
+        String value = query.getValue(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return defaultValue;
+        }
+    }
+
+    private static void sendJson(Response response, int status, String json, Callback callback) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** Size and SHA-256 of a request body, read as it streams in. */
+    private record Body(long bytes, String sha256) {
+    }
+
+    private static Body readBody(Request request) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long bytes = 0;
+        byte[] buffer = new byte[16384];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, read);
+                bytes += read;
+            }
+        }
+        return new Body(bytes, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private static byte[] filler(int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (i % 64 == 63 ? '\n' : 'a' + i % 26);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.jlb.web;
+
+import dev.jlb.backend.Backend;
+
+import java.util.concurrent.TimeUnit;
+
+/** Figures of a backend as the endpoints show them: whole units, {@code null} before the first check. */
+final class BackendViews {
+    private BackendViews() {
+    }
+
+    static Long responseTimeMillis(Backend backend) {
+        return backend.hasBeenChecked()
+            ? TimeUnit.NANOSECONDS.toMillis(backend.lastCheckRoundTripNanos())
+            : null;
+    }
+
+    static Long secondsSinceLastCheck(Backend backend, long nowNanos) {
+        return backend.hasBeenChecked()
+            ? TimeUnit.NANOSECONDS.toSeconds(nowNanos - backend.lastCheckNanos())
+            : null;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.jlb.web;
+
+import dev.jlb.backend.Backend;
+import dev.jlb.backend.Balancer;
+
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ClientConnector;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Enumeration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The proxy: every request that no other servlet claims goes to one backend chosen by the
+ * algorithm, with its body streamed both ways. It only overrides Jetty's hooks; choosing,
+ * counting and health live in {@link Balancer}.
+ */
+public class BalancerProxyServlet extends AsyncMiddleManServlet {
+    static final String X_BACKEND_SERVER = "X-Backend-Server";
+    static final String X_FORWARDED_BY = "X-Forwarded-By";
+
+    private static final String BACKEND_ATTRIBUTE = Backend.class.getName();
+    private static final String CALL_ATTRIBUTE = BackendCall.class.getName();
+    private static final byte[] NO_BACKEND = JsonErrors.body("no healthy backend");
+    private static final byte[] BAD_GATEWAY = JsonErrors.body("bad gateway: no complete answer from the backend");
+    private static final byte[] GATEWAY_TIMEOUT = JsonErrors.body("gateway timeout: the backend did not answer in time");
+
+    private transient Balancer balancer;
+    private transient HttpField forwardedBy;
+    private int contextPathLength;
+
+    @Override
+    public void init(ServletConfig config) throws ServletException {
+        balancer = (Balancer) config.getServletContext().getAttribute(Balancer.ATTRIBUTE);
+        if (balancer == null) {
+            throw new UnavailableException("jlb did not start; the log says why");
+        }
+        forwardedBy = new HttpField(X_FORWARDED_BY, balancer.config().forwardedBy());
+        contextPathLength = config.getServletContext().getContextPath().length();
+        super.init(new ProxyServletConfig(config, balancer.config()));
+    }
+
+    @Override
+    protected ClientConnector newClientConnector() {
+        ClientConnector connector = super.newClientConnector();
+        connector.setConnectTimeout(balancer.config().connectTimeout());
+        return connector;
+    }
+
+    // ---- choosing the backend ---------------------------------------------------------------
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest clientRequest) {
+        Backend backend = balancer.pool().pick();
+        if (backend == null) {
+            return null;
+        }
+        clientRequest.setAttribute(BACKEND_ATTRIBUTE, backend);
+        balancer.requestProxied();
+        return target(backend, clientRequest);
+    }
+
+    /** The backend's URI for the request: its path (without this webapp's context path) and query. */
+    private String target(Backend backend, HttpServletRequest clientRequest) {
+        String uri = clientRequest.getRequestURI();
+        String query = clientRequest.getQueryString();
+        String base = backend.baseUri();
+        StringBuilder target = new StringBuilder(base.length() + uri.length() + (query == null ? 0 : query.length() + 1));
+        target.append(base).append(uri, contextPathLength, uri.length());
+        if (target.length() == base.length()) {
+            target.append('/');
+        }
+        if (query != null) {
+            target.append('?').append(query);
+        }
+        return target.toString();
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+        try {
+            JsonErrors.send(proxyResponse, HttpStatus.SERVICE_UNAVAILABLE_503, NO_BACKEND);
+        } catch (IOException e) {
+            _log.debug("could not send 503", e);
+        }
+    }
+
+    // ---- the request to the backend ---------------------------------------------------------
+
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
+        return super.newProxyRequest(clientRequest, rewrittenTarget)
+            .idleTimeout(balancer.config().backendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.addProxyHeaders(clientRequest, proxyRequest);
+        Backend backend = (Backend) clientRequest.getAttribute(BACKEND_ATTRIBUTE);
+        String forwardedFor = forwardedFor(clientRequest);
+        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
+        String proto = clientRequest.getScheme();
+        proxyRequest.headers(headers -> {
+            // put() replaces whatever the client sent under these names.
+            headers.put(forwardedBy);
+            headers.put(X_BACKEND_SERVER, backend.authority());
+            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
+            headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
+            if (host != null) {
+                headers.put(HttpHeader.X_FORWARDED_HOST, host);
+            } else {
+                headers.remove(HttpHeader.X_FORWARDED_HOST);
+            }
+        });
+    }
+
+    /** The client's {@code X-Forwarded-For} chain, if any, with the client's address appended (as nginx does). */
+    private static String forwardedFor(HttpServletRequest clientRequest) {
+        String remote = clientRequest.getRemoteAddr();
+        Enumeration<String> previous = clientRequest.getHeaders(HttpHeader.X_FORWARDED_FOR.asString());
+        if (previous == null || !previous.hasMoreElements()) {
+            return remote;
+        }
+        StringBuilder chain = new StringBuilder();
+        while (previous.hasMoreElements()) {
+            chain.append(previous.nextElement()).append(", ");
+        }
+        return chain.append(remote).toString();
+    }
+
+    @Override
+    protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,
+                                                         HttpServletResponse proxyResponse, Request proxyRequest) {
+        return new UpstreamContent();
+    }
+
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                    Request proxyRequest) {
+        Backend backend = (Backend) clientRequest.getAttribute(BACKEND_ATTRIBUTE);
+        BackendCall call = new BackendCall(backend, balancer);
+        clientRequest.setAttribute(CALL_ATTRIBUTE, call);
+        proxyRequest.onComplete(call);
+        proxyResponse.setHeader(X_BACKEND_SERVER, backend.authority());
+        super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    }
+
+    // ---- the response to the client ---------------------------------------------------------
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                           Response serverResponse) {
+        call(clientRequest).responseHeadersReceived();
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+    }
+
+    @Override
+    protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse,
+                                                   HttpField field) {
+        // Ours, set when the request was sent, names the backend; a backend's own must not replace it.
+        return field.is(X_BACKEND_SERVER) ? null : field;
+    }
+
+    @Override
+    protected ProxyWriter newProxyWriteListener(HttpServletRequest clientRequest, Response serverResponse) {
+        BackendCall call = call(clientRequest);
+        call.responseStarted();
+        return new ClientWriter(clientRequest, serverResponse, call);
+    }
+
+    /** Writes a chunk and sends it at once, so that streamed responses reach the client as they arrive. */
+    @Override
+    protected void writeProxyResponseContent(ServletOutputStream output, ByteBuffer content) throws IOException {
+        super.writeProxyResponseContent(output, content);
+        if (output.isReady()) {
+            output.flush();
+        }
+    }
+
+    /** The writer of the response to the client; a failure here is the client's (gone, too slow). */
+    private final class ClientWriter extends ProxyWriter {
+        private final BackendCall call;
+
+        ClientWriter(HttpServletRequest clientRequest, Response serverResponse, BackendCall call) {
+            super(clientRequest, serverResponse);
+            this.call = call;
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable failure) {
+            call.clientFailed();
+            super.onCompleteFailure(failure);
+        }
+    }
+
+    // ---- failures ----------------------------------------------------------------------------
+
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        // Jetty reports a backend that fails during the upload as a failed read of the client's body.
+        boolean backendFailed = proxyRequest.getBody() instanceof UpstreamContent content && content.failed();
+        if (!backendFailed) {
+            BackendCall call = call(clientRequest);
+            if (call != null) {
+                call.clientFailed();
+            }
+        }
+        proxyResponse.setStatus(backendFailed ? proxyResponseStatus(failure) : clientRequestStatus(failure));
+        proxyRequest.abort(failure);
+    }
+
+    @Override
+    protected int clientRequestStatus(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return HttpStatus.REQUEST_TIMEOUT_408;
+        }
+        if (failure instanceof BadMessageException badMessage) {
+            return badMessage.getCode();
+        }
+        return HttpStatus.BAD_REQUEST_400;
+    }
+
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          int status) {
+        if (proxyResponse.isCommitted() || clientRequest.getAttribute(CALL_ATTRIBUTE) == null) {
+            // Committed: the container aborts the response, so the client never sees it complete.
+            super.sendProxyResponseError(clientRequest, proxyResponse, status);
+            return;
+        }
+        try {
+            byte[] body = switch (status) {
+                case HttpStatus.GATEWAY_TIMEOUT_504 -> GATEWAY_TIMEOUT;
+                case HttpStatus.BAD_GATEWAY_502 -> BAD_GATEWAY;
+                default -> null;
+            };
+            if (body == null || call(clientRequest).hasResponseStarted()) {
+                super.sendProxyResponseError(clientRequest, proxyResponse, status);
+                return;
+            }
+            JsonErrors.send(proxyResponse, status, body);
+            clientRequest.getAsyncContext().complete();
+        } catch (IOException | RuntimeException e) {
+            _log.debug("could not send {}", status, e);
+            super.sendProxyResponseError(clientRequest, proxyResponse, status);
+        }
+    }
+
+    private static BackendCall call(HttpServletRequest clientRequest) {
+        return (BackendCall) clientRequest.getAttribute(CALL_ATTRIBUTE);
+    }
+}
