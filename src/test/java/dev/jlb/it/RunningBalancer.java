@@ -1,0 +1,90 @@
+package dev.jlb.it;
+
+import dev.jlb.launcher.EmbeddedBalancer;
+import dev.jlb.launcher.TestServer;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The real WAR (target/jlb.war) in the embedded launcher, on a free port of 127.0.0.1. */
+final class RunningBalancer implements AutoCloseable {
+    static final Path WAR = Path.of(System.getProperty("jlb.war", "target/jlb.war"));
+
+    private final EmbeddedBalancer balancer;
+
+    private RunningBalancer(EmbeddedBalancer balancer) {
+        this.balancer = balancer;
+    }
+
+    /** Options keyed by init-param name; fast health checks unless given. */
+    static RunningBalancer start(Map<String, String> options) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("healthCheckInterval", "0.2");
+        all.put("healthCheckTimeout", "0.5");
+        all.putAll(options);
+        return new RunningBalancer(EmbeddedBalancer.start(WAR, 0, all, null));
+    }
+
+    static RunningBalancer inFrontOf(List<TestServer> backends, Map<String, String> options) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(options);
+        all.putIfAbsent("backends", backends.stream().map(TestServer::name).collect(Collectors.joining(",")));
+        return start(all);
+    }
+
+    int port() {
+        return balancer.port();
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    JsonObject stats() {
+        return json(Http.get(uri("/lb-stats")));
+    }
+
+    JsonObject health() {
+        return json(Http.get(uri("/lb-health")));
+    }
+
+    /** The /lb-stats entry of one backend. */
+    JsonObject backendStats(TestServer backend) {
+        return stats().getJsonArray("backends").stream()
+            .map(JsonValue::asJsonObject)
+            .filter(b -> b.getString("address").equals(backend.name()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(backend.name() + " not in /lb-stats"));
+    }
+
+    /** Sum of {@code connections} over all backends. */
+    int connectionsInFlight() {
+        return stats().getJsonArray("backends").stream()
+            .mapToInt(b -> b.asJsonObject().getInt("connections"))
+            .sum();
+    }
+
+    static JsonObject json(HttpResponse<String> response) {
+        return json(response.body());
+    }
+
+    static JsonObject json(String body) {
+        try (var reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        balancer.close();
+    }
+}
