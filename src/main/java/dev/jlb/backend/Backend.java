@@ -2,7 +2,9 @@ package dev.jlb.backend;
 
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
+import dev.jlb.config.EjectionPolicy;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +25,15 @@ public final class Backend {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder retries = new LongAdder();
     private final LatencyWindow latency = new LatencyWindow();
+
+    // Passive health: failures in a row on live traffic, and ejection.
+    private final AtomicInteger failuresInARow = new AtomicInteger();
+    private volatile boolean ejected;
+    private long ejectedUntilNanos;
+    private long returnedNanos = NEVER;
+    private int ejectionsInARow;
 
     private final AtomicBoolean checkInFlight = new AtomicBoolean();
     private volatile boolean healthy = true;
@@ -82,6 +92,15 @@ public final class Backend {
         latency.record(TimeUnit.NANOSECONDS.toSeconds(nowNanos), TimeUnit.NANOSECONDS.toMicros(latencyNanos));
     }
 
+    /** A request that failed here was sent on to another backend. */
+    public void retried() {
+        retries.increment();
+    }
+
+    public long retries() {
+        return retries.sum();
+    }
+
     public int inFlight() {
         return inFlight.get();
     }
@@ -102,8 +121,72 @@ public final class Backend {
 
     // ---- health --------------------------------------------------------------------------
 
+    /** Whether the active health checks find the backend healthy. */
     public boolean isHealthy() {
         return healthy;
+    }
+
+    /** Whether the backend may take new requests: healthy and not ejected. */
+    public boolean isEligible() {
+        return healthy && !ejected;
+    }
+
+    /** Why the backend takes no traffic: {@code ejected}, {@code health_check}, or {@code null} when it does. */
+    public String outReason() {
+        if (ejected) {
+            return "ejected";
+        }
+        return healthy ? null : "health_check";
+    }
+
+    // ---- passive health ------------------------------------------------------------------
+
+    /** A request here got an acceptable answer: the run of failures is over. */
+    public void answeredWell() {
+        if (failuresInARow.get() != 0) {
+            failuresInARow.set(0);
+        }
+    }
+
+    /** A request here failed (5xx or transport failure); returns how many have failed in a row. */
+    public int failedAgain() {
+        return failuresInARow.incrementAndGet();
+    }
+
+    public boolean isEjected() {
+        return ejected;
+    }
+
+    /**
+     * Ejects the backend, unless it is ejected already, for the policy's time: longer for each
+     * ejection in a row, and "in a row" ends once the backend has been back longer than the
+     * longest ejection time.
+     *
+     * @return how long it is ejected, or {@code null} if it was already
+     */
+    public synchronized Duration eject(long nowNanos, EjectionPolicy policy) {
+        if (ejected) {
+            return null;
+        }
+        if (returnedNanos == NEVER || nowNanos - returnedNanos > policy.maxEjectTime().toNanos()) {
+            ejectionsInARow = 0;
+        }
+        ejectionsInARow++;
+        Duration time = policy.ejectTimeFor(ejectionsInARow);
+        ejectedUntilNanos = nowNanos + time.toNanos();
+        failuresInARow.set(0);
+        ejected = true;
+        return time;
+    }
+
+    /** Ends the ejection if its time is up; returns whether it ended. */
+    public synchronized boolean endEjectionIfDue(long nowNanos) {
+        if (!ejected || nowNanos - ejectedUntilNanos < 0) {
+            return false;
+        }
+        ejected = false;
+        returnedNanos = nowNanos;
+        return true;
     }
 
     /** Claims the right to run a health check; false while the previous one is still in flight. */

@@ -2,8 +2,10 @@ package dev.jlb.backend;
 
 import dev.jlb.algorithm.Algorithm;
 import dev.jlb.algorithm.Picker;
+import dev.jlb.algorithm.RandomSource;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -45,7 +47,7 @@ public final class BackendPool {
         return snapshot.eligible();
     }
 
-    /** Rebuilds the snapshot after a change of health; publishes it only if the eligible set changed. */
+    /** Rebuilds the snapshot after a change of health or ejection; publishes it only if the eligible set changed. */
     public synchronized void rebuild() {
         List<Backend> eligible = filterEligible();
         if (!eligible.equals(snapshot.eligible())) {
@@ -53,10 +55,31 @@ public final class BackendPool {
         }
     }
 
+    /**
+     * Chooses a backend for a retry: an eligible one not tried yet, at random, or {@code null}.
+     * The algorithm is left alone: a retry that advanced a round robin would send the next first
+     * attempt to the failing backend again.
+     */
+    public Backend pickOtherThan(Collection<Backend> tried, RandomSource random) {
+        List<Backend> eligible = snapshot.eligible();
+        int count = eligible.size();
+        if (count == 0) {
+            return null;
+        }
+        int start = random.nextInt(count);
+        for (int i = 0; i < count; i++) {
+            Backend backend = eligible.get((start + i) % count);
+            if (!tried.contains(backend)) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
     private List<Backend> filterEligible() {
         List<Backend> eligible = new ArrayList<>(backends.size());
         for (Backend backend : backends) {
-            if (backend.isHealthy()) {
+            if (backend.isEligible()) {
                 eligible.add(backend);
             }
         }

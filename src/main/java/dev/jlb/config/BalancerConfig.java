@@ -10,23 +10,27 @@ import java.util.stream.Collectors;
 /**
  * The balancer's configuration, resolved and validated once at start-up.
  *
- * @param backends            the backends, in the order given
- * @param algorithm           how a backend is chosen
- * @param healthCheckInterval time between two health checks of a backend
- * @param healthCheckPath     path of the health check request
- * @param healthCheckTimeout  longest wait for a health check's answer
- * @param backendTimeout      longest wait for a backend's response, or between two of its chunks
- * @param connectTimeout      longest wait for a connection to a backend
- * @param forwardedBy         value of the {@code X-Forwarded-By} header
+ * @param backends           the backends, in the order given
+ * @param algorithm          how a backend is chosen
+ * @param healthChecks       active health checking
+ * @param ejection           passive health checking (outlier detection)
+ * @param retry              retries on another backend
+ * @param backendTimeout     longest wait for a backend's response, or between two of its chunks
+ * @param connectTimeout     longest wait for a connection to a backend
+ * @param maxRequestBodySize largest request body accepted, in bytes; -1 for no limit
+ * @param shutdownGrace      how long requests in flight may take to finish at shutdown
+ * @param forwardedBy        value of the {@code X-Forwarded-By} header
  */
 public record BalancerConfig(
     List<BackendSpec> backends,
     AlgorithmType algorithm,
-    Duration healthCheckInterval,
-    String healthCheckPath,
-    Duration healthCheckTimeout,
+    HealthCheckPolicy healthChecks,
+    EjectionPolicy ejection,
+    RetryPolicy retry,
     Duration backendTimeout,
     Duration connectTimeout,
+    long maxRequestBodySize,
+    Duration shutdownGrace,
     String forwardedBy) {
 
     public BalancerConfig {
@@ -39,15 +43,40 @@ public record BalancerConfig(
      * @throws ConfigException naming the first bad value and where it came from
      */
     public static BalancerConfig resolve(ConfigSources sources) throws ConfigException {
-        return new BalancerConfig(
-            parse(sources, Setting.BACKENDS, ValueParsers::backends),
-            parse(sources, Setting.ALGORITHM, AlgorithmType::fromName),
+        HealthCheckPolicy healthChecks = new HealthCheckPolicy(
             parse(sources, Setting.HEALTH_CHECK_INTERVAL, ValueParsers::seconds),
             parse(sources, Setting.HEALTH_CHECK_PATH, ValueParsers::requestPath),
             parse(sources, Setting.HEALTH_CHECK_TIMEOUT, ValueParsers::seconds),
+            parse(sources, Setting.HEALTH_CHECK_RISE, text -> ValueParsers.integer(text, 1, 100)),
+            parse(sources, Setting.HEALTH_CHECK_FALL, text -> ValueParsers.integer(text, 1, 100)),
+            parse(sources, Setting.HEALTH_CHECK_STATUS, StatusRanges::parse));
+        Duration ejectTime = parse(sources, Setting.EJECT_TIME, ValueParsers::seconds);
+        EjectionPolicy ejection = new EjectionPolicy(
+            parse(sources, Setting.FAILURES_BEFORE_EJECT, text -> ValueParsers.integer(text, 0, 1000)),
+            ejectTime,
+            ejectTime.compareTo(EjectionPolicy.MAX_EJECT_TIME) > 0 ? ejectTime : EjectionPolicy.MAX_EJECT_TIME);
+        RetryPolicy retry = new RetryPolicy(
+            parse(sources, Setting.RETRIES, text -> ValueParsers.integer(text, 0, 10)),
+            (int) parse(sources, Setting.RETRY_BUFFER_SIZE, text -> boundedBytes(text, 16 * 1024 * 1024)).longValue());
+        return new BalancerConfig(
+            parse(sources, Setting.BACKENDS, ValueParsers::backends),
+            parse(sources, Setting.ALGORITHM, AlgorithmType::fromName),
+            healthChecks,
+            ejection,
+            retry,
             parse(sources, Setting.BACKEND_TIMEOUT, ValueParsers::seconds),
             parse(sources, Setting.CONNECT_TIMEOUT, ValueParsers::seconds),
+            parse(sources, Setting.MAX_REQUEST_BODY_SIZE, ValueParsers::bytes),
+            parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds),
             parse(sources, Setting.FORWARDED_BY, ValueParsers::headerValue));
+    }
+
+    private static Long boundedBytes(String text, long max) {
+        long bytes = ValueParsers.bytes(text);
+        if (bytes < 0 || bytes > max) {
+            throw new IllegalArgumentException("'" + text + "' is not a size from 0 to " + max + " bytes");
+        }
+        return bytes;
     }
 
     /**

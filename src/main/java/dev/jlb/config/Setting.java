@@ -14,18 +14,37 @@ public enum Setting {
     HEALTH_CHECK_INTERVAL("healthCheckInterval", "30"),
     HEALTH_CHECK_PATH("healthCheckPath", "/health"),
     HEALTH_CHECK_TIMEOUT("healthCheckTimeout", "2"),
+    HEALTH_CHECK_RISE("healthCheckRise", "2"),
+    HEALTH_CHECK_FALL("healthCheckFall", "2"),
+    HEALTH_CHECK_STATUS("healthCheckStatus", "200-299"),
     BACKEND_TIMEOUT("backendTimeout", "30"),
     CONNECT_TIMEOUT("connectTimeout", "2"),
+    RETRIES("retries", "2"),
+    RETRY_BUFFER_SIZE("retryBufferSize", "65536"),
+    FAILURES_BEFORE_EJECT("failuresBeforeEject", "5"),
+    EJECT_TIME("ejectTime", "30"),
+    MAX_REQUEST_BODY_SIZE("maxRequestBodySize", "unlimited"),
+    SHUTDOWN_GRACE("shutdownGrace", "30"),
     FORWARDED_BY("forwardedBy", "jlb"),
-    /** Read by the embedded launcher only: a servlet container chooses its own port. */
-    PORT("port", "8080");
+    /** The embedded launcher's port; a servlet container chooses its own. */
+    PORT("port", "8080", true),
+    /** The embedded launcher's idle timeout for client connections; a container has its own. */
+    CLIENT_TIMEOUT("clientTimeout", "30", true),
+    /** The embedded launcher's limit on a request's line and headers; a container has its own. */
+    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "8192", true);
 
     private final String param;
     private final String defaultValue;
+    private final boolean launcherOnly;
 
     Setting(String param, String defaultValue) {
+        this(param, defaultValue, false);
+    }
+
+    Setting(String param, String defaultValue, boolean launcherOnly) {
         this.param = param;
         this.defaultValue = defaultValue;
+        this.launcherOnly = launcherOnly;
     }
 
     /** The init-param name, e.g. {@code healthCheckInterval}. */
@@ -35,6 +54,11 @@ public enum Setting {
 
     public String defaultValue() {
         return defaultValue;
+    }
+
+    /** Whether only the embedded launcher reads it (it configures the launcher's own Jetty server). */
+    public boolean launcherOnly() {
+        return launcherOnly;
     }
 
     /** The launcher option, e.g. {@code --health-check-interval}. */

@@ -112,6 +112,49 @@ public final class ValueParsers {
         return Duration.ofMillis(millis);
     }
 
+    /** Parses an integer from {@code min} to {@code max}. */
+    public static int integer(String text, int min, int max) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not an integer from " + min + " to " + max);
+    }
+
+    /**
+     * Parses a size in bytes: a whole number, optionally with a unit ({@code 64KiB}, {@code 10MiB},
+     * {@code 1GiB}), or {@code unlimited} (returned as -1).
+     */
+    public static long bytes(String text) {
+        if ("unlimited".equalsIgnoreCase(text)) {
+            return -1;
+        }
+        String number = text;
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"},
+            {"B", "1"}}) {
+            if (text.endsWith(suffix[0])) {
+                number = text.substring(0, text.length() - suffix[0].length()).strip();
+                unit = Long.parseLong(suffix[1]);
+                break;
+            }
+        }
+        try {
+            long value = Long.parseLong(number);
+            if (value >= 0 && value <= Long.MAX_VALUE / unit) {
+                return value * unit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a size in bytes (such as 65536, 64KiB, 10MiB"
+            + " or unlimited)");
+    }
+
     /** Parses an absolute request path (with optional query), as sent in a request line. */
     public static String requestPath(String text) {
         if (!text.startsWith("/")) {

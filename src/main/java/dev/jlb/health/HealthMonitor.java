@@ -2,6 +2,7 @@ package dev.jlb.health;
 
 import dev.jlb.backend.Backend;
 import dev.jlb.backend.BackendPool;
+import dev.jlb.config.HealthCheckPolicy;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
@@ -33,13 +34,15 @@ public final class HealthMonitor {
 
     private final BackendPool pool;
     private final HealthCheckPolicy policy;
+    private final OutlierDetector outliers;
     private final LongSupplier nanoClock;
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
 
-    public HealthMonitor(BackendPool pool, HealthCheckPolicy policy, LongSupplier nanoClock) {
+    public HealthMonitor(BackendPool pool, HealthCheckPolicy policy, OutlierDetector outliers, LongSupplier nanoClock) {
         this.pool = pool;
         this.policy = policy;
+        this.outliers = outliers;
         this.nanoClock = nanoClock;
         this.client = newClient(policy);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -106,7 +109,7 @@ public final class HealthMonitor {
     private void completed(Backend backend, long start, Result result) {
         if (result.isSucceeded()) {
             int status = result.getResponse().getStatus();
-            boolean passed = status >= 200 && status < 300;
+            boolean passed = policy.passStatuses().contains(status);
             record(backend, start, passed, passed ? null : "answered " + status);
         } else {
             completed(backend, start, result.getFailure());
@@ -116,7 +119,7 @@ public final class HealthMonitor {
     private void completed(Backend backend, long start, Throwable failure) {
         String reason = failure instanceof TimeoutException
             ? "no answer within " + policy.timeout().toMillis() + " ms"
-            : describe(failure);
+            : "failed: " + Failures.describe(failure);
         record(backend, start, false, reason);
     }
 
@@ -130,14 +133,9 @@ public final class HealthMonitor {
                 LOG.warn("backend {} is DOWN (unhealthy): GET {} {}", backend, policy.path(), reason);
             }
         }
+        if (passed) {
+            outliers.checkPassed(backend);
+        }
     }
 
-    private static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getMessage() == null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return "failed: " + (message == null ? cause.getClass().getSimpleName() : message);
-    }
 }

@@ -1,14 +1,17 @@
 package dev.jlb.launcher;
 
+import dev.jlb.config.ServerConfig;
 import dev.jlb.web.BalancerLifecycle;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -38,15 +41,16 @@ public final class EmbeddedBalancer implements AutoCloseable {
     }
 
     /**
-     * Starts Jetty with the WAR on the port (0 for any free port).
+     * Starts Jetty with the WAR on the configured port (0 for any free port).
      *
      * @param war       the WAR to deploy
+     * @param config    the server's port, timeouts and limits
      * @param options   launcher options given, keyed by init-param name
      * @param accessLog file for an NCSA access log, or {@code null} for none
      * @throws PortInUseException  when the port is taken
      * @throws StartupException    when the webapp does not start (its log says why)
      */
-    public static EmbeddedBalancer start(Path war, int port, Map<String, String> options, Path accessLog)
+    public static EmbeddedBalancer start(Path war, ServerConfig config, Map<String, String> options, Path accessLog)
         throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("jlb");
@@ -55,8 +59,14 @@ public final class EmbeddedBalancer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(config.maxRequestHeaderSize());
+        // RFC 9110 without its one leniency: a bare LF ends no header line here, so that no
+        // backend behind a laxer parser can be made to read a different request than this one.
+        http.setHttpCompliance(HttpCompliance.RFC9110.without("RFC9110_STRICT_EOL",
+            HttpCompliance.Violation.LF_HEADER_TERMINATION));
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setPort(port);
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.clientTimeout().toMillis());
         server.addConnector(connector);
 
         WebAppContext webapp = new WebAppContext();
@@ -66,7 +76,9 @@ public final class EmbeddedBalancer implements AutoCloseable {
         webapp.setThrowUnavailableOnStartupException(true);
         // The webapp logs through the launcher's SLF4J, configured by its jetty-logging.properties.
         webapp.getProtectedClassMatcher().add("org.slf4j.");
-        server.setHandler(webapp);
+        // Counts requests in flight so that a stop lets them finish, up to the grace period.
+        server.setHandler(new GracefulHandler(webapp));
+        server.setStopTimeout(config.shutdownGrace().toMillis());
 
         if (accessLog != null) {
             RequestLogWriter writer = new RequestLogWriter(accessLog.toString());
@@ -80,7 +92,7 @@ public final class EmbeddedBalancer implements AutoCloseable {
         } catch (Exception e) {
             stopQuietly(server);
             if (causedBy(e, BindException.class)) {
-                throw new PortInUseException(port, e);
+                throw new PortInUseException(config.port(), e);
             }
             throw new StartupException(rootMessage(e), e);
         }

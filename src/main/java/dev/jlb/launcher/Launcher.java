@@ -3,23 +3,21 @@ package dev.jlb.launcher;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
-import dev.jlb.config.Setting;
-import dev.jlb.config.ValueParsers;
+import dev.jlb.config.ServerConfig;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,45 +43,6 @@ public final class Launcher implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "<PORT>", description = "port to listen on [default: 8080]")
-    private String port;
-
-    @Option(names = {"-b", "--backends"}, paramLabel = "<LIST>",
-        description = {"comma-separated HOST:PORT[=WEIGHT]",
-            "[default: 127.0.0.1:3001,127.0.0.1:3002,127.0.0.1:3003]"})
-    private String backends;
-
-    @Option(names = {"-a", "--algorithm"}, paramLabel = "<NAME>",
-        description = {"round_robin | least_connections | random |", "weighted_round_robin [default: round_robin]"})
-    private String algorithm;
-
-    @Option(names = "--health-check-interval", paramLabel = "<SECONDS>", description = "[default: 30]")
-    private String healthCheckInterval;
-
-    @Option(names = "--health-check-path", paramLabel = "<PATH>", description = "[default: /health]")
-    private String healthCheckPath;
-
-    @Option(names = "--health-check-timeout", paramLabel = "<SECONDS>", description = "[default: 2]")
-    private String healthCheckTimeout;
-
-    @Option(names = "--backend-timeout", paramLabel = "<SECONDS>",
-        description = {"longest wait for a backend's response, or", "between two of its chunks [default: 30]"})
-    private String backendTimeout;
-
-    @Option(names = "--connect-timeout", paramLabel = "<SECONDS>",
-        description = "longest wait for a connection to a backend [default: 2]")
-    private String connectTimeout;
-
-    @Option(names = "--access-log", paramLabel = "<FILE>",
-        description = "append an NCSA access log to FILE [default: none]")
-    private Path accessLog;
-
-    @Option(names = "--demo", description = {"also start three test backends in-process", "on 3001-3003, in front of which the balancer runs"})
-    private boolean demo;
-
-    @Option(names = "--war", paramLabel = "<FILE>", description = "run this WAR instead of the embedded one")
-    private Path war;
-
     public static void main(String[] args) {
         int status = run(args);
         if (status != EXIT_OK) {
@@ -94,6 +53,7 @@ public final class Launcher implements Callable<Integer> {
     /** Runs the command line; returns the exit status, or blocks while the balancer runs. */
     static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Launcher());
+        LauncherOptions.addTo(commandLine.getCommandSpec());
         commandLine.setParameterExceptionHandler((failure, arguments) -> {
             PrintWriter err = failure.getCommandLine().getErr();
             err.println(failure.getCommandLine().getCommandName() + ": " + oneLine(failure.getMessage())
@@ -114,14 +74,17 @@ public final class Launcher implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, String> options = givenOptions(spec.commandLine().getParseResult());
+        ParseResult parsed = spec.commandLine().getParseResult();
+        Map<String, String> options = LauncherOptions.givenSettings(parsed);
         ConfigSources sources = ConfigSources.ofProcess(options, name -> null);
-        int listenPort;
+        ServerConfig server;
+        Path accessLog = path(parsed, LauncherOptions.ACCESS_LOG);
+        Path war = path(parsed, LauncherOptions.WAR);
         try {
             BalancerConfig.resolve(sources);
-            listenPort = BalancerConfig.parse(sources, Setting.PORT, ValueParsers::port);
-            checkAccessLog();
-            checkWar();
+            server = ServerConfig.resolve(sources);
+            checkAccessLog(accessLog);
+            checkWar(war);
         } catch (ConfigException e) {
             err.println("jlb: " + e.getMessage());
             return EXIT_USAGE;
@@ -129,54 +92,48 @@ public final class Launcher implements Callable<Integer> {
 
         List<TestServer> demoBackends = new ArrayList<>();
         try {
-            if (demo) {
+            if (parsed.matchedOptionValue(LauncherOptions.DEMO, false)) {
                 for (int demoPort = 3001; demoPort <= 3003; demoPort++) {
                     demoBackends.add(startDemoBackend(demoPort));
                 }
             }
             EmbeddedBalancer balancer = EmbeddedBalancer.start(
-                war != null ? war : EmbeddedBalancer.embeddedWar(), listenPort, options, accessLog);
+                war != null ? war : EmbeddedBalancer.embeddedWar(), server, options, accessLog);
+            ShutdownSignals.stopGracefullyOn(balancer, demoBackends);
             LOG.info("jlb listening on port {}: {}", balancer.port(), balancer.summary());
             balancer.join();
             return EXIT_OK;
         } catch (EmbeddedBalancer.PortInUseException e) {
             err.println("jlb: " + e.getMessage());
+            closeAll(demoBackends);
             return EXIT_FAILURE;
         } catch (EmbeddedBalancer.StartupException e) {
             err.println("jlb: cannot start: " + oneLine(e.getMessage()));
+            closeAll(demoBackends);
             return isConfigurationError(e) ? EXIT_USAGE : EXIT_FAILURE;
-        } finally {
-            for (TestServer backend : demoBackends) {
-                backend.close();
-            }
         }
     }
 
-    /** The options given on the command line, keyed by init-param name. */
-    private Map<String, String> givenOptions(ParseResult parseResult) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (Setting setting : Setting.values()) {
-            if (parseResult.hasMatchedOption(setting.option())) {
-                options.put(setting.param(), parseResult.matchedOptionValue(setting.option(), ""));
-            }
-        }
-        return options;
+    private static Path path(ParseResult parsed, String option) {
+        String value = parsed.matchedOptionValue(option, null);
+        return value == null ? null : Path.of(value);
     }
 
-    private void checkAccessLog() throws ConfigException {
+    private static void checkAccessLog(Path accessLog) throws ConfigException {
         if (accessLog == null) {
             return;
         }
         Path directory = accessLog.toAbsolutePath().getParent();
         if (Files.isDirectory(accessLog) || directory == null || !Files.isDirectory(directory)
             || !Files.isWritable(directory)) {
-            throw new ConfigException("--access-log", "cannot write '" + accessLog + "' (no such writable directory)");
+            throw new ConfigException(LauncherOptions.ACCESS_LOG, "cannot write '" + accessLog
+                + "' (no such writable directory)");
         }
     }
 
-    private void checkWar() throws ConfigException {
+    private static void checkWar(Path war) throws ConfigException {
         if (war != null && !Files.isRegularFile(war)) {
-            throw new ConfigException("--war", "no such file '" + war + "'");
+            throw new ConfigException(LauncherOptions.WAR, "no such file '" + war + "'");
         }
     }
 
@@ -186,10 +143,20 @@ public final class Launcher implements Callable<Integer> {
             LOG.info("demo backend {} started", backend.name());
             return backend;
         } catch (Exception e) {
-            if (EmbeddedBalancer.causedBy(e, java.net.BindException.class)) {
+            if (EmbeddedBalancer.causedBy(e, BindException.class)) {
                 throw new EmbeddedBalancer.PortInUseException(port, e);
             }
             throw e;
+        }
+    }
+
+    static void closeAll(List<TestServer> servers) {
+        for (TestServer server : servers) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                LOG.debug("stopping {} failed", server.name(), e);
+            }
         }
     }
 

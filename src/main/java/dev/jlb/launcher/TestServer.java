@@ -25,7 +25,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code delay_ms=N} answers after N ms; {@code status=N} answers with that status;
  * {@code size=N} sends N bytes of text instead of the JSON document;
  * {@code chunks=N&chunk_interval_ms=M} streams N chunked lines, one every M ms;
- * {@code abort_after_bytes=N} promises more than it sends and drops the connection after N bytes.
+ * {@code abort_after_bytes=N} promises more than it sends and drops the connection after N bytes;
+ * {@code drop=1} closes the connection without answering;
+ * {@code set_header=Name:Value} (repeatable) adds a response header.
  */
 public final class TestServer implements AutoCloseable {
     private static final int MAX_DELAY_MS = 3_600_000;
@@ -51,7 +55,10 @@ public final class TestServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong healthChecks = new AtomicLong();
+    private final List<String> requestIds = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
+    private volatile int forcedStatus;
+    private volatile boolean dropRequests;
     private Server server;
     private ServerConnector connector;
     private String name;
@@ -120,7 +127,22 @@ public final class TestServer implements AutoCloseable {
         this.healthy = healthy;
     }
 
-    /** Requests answered, other than health checks. */
+    /** Makes every request but health checks answer with this status (0 to stop). */
+    public void answerEveryRequestWith(int status) {
+        this.forcedStatus = status;
+    }
+
+    /** Makes every request but health checks lose its connection without an answer. */
+    public void dropEveryRequest(boolean drop) {
+        this.dropRequests = drop;
+    }
+
+    /** The {@code X-Request-Id} headers of the requests received (health checks aside), in order of arrival. */
+    public List<String> requestIds() {
+        return List.copyOf(requestIds);
+    }
+
+    /** Requests received, other than health checks. */
     public long requests() {
         return requests.get();
     }
@@ -141,7 +163,16 @@ public final class TestServer implements AutoCloseable {
                 return true;
             }
             requests.incrementAndGet();
+            String requestId = request.getHeaders().get("X-Request-Id");
+            if (requestId != null) {
+                requestIds.add(requestId);
+            }
             Fields query = Request.extractQueryParameters(request);
+            if (dropRequests || query.getValue("drop") != null) {
+                request.getConnectionMetaData().getConnection().getEndPoint().close();
+                callback.failed(new IOException("test server dropped the connection on purpose"));
+                return true;
+            }
             Body body = readBody(request);
             int delay = Math.min(intParam(query, "delay_ms", 0), MAX_DELAY_MS);
             Runnable answer = () -> answer(request, response, callback, query, body);
@@ -155,7 +186,16 @@ public final class TestServer implements AutoCloseable {
 
         private void answer(Request request, Response response, Callback callback, Fields query, Body body) {
             try {
-                int status = intParam(query, "status", HttpStatus.OK_200);
+                int status = forcedStatus != 0 ? forcedStatus : intParam(query, "status", HttpStatus.OK_200);
+                List<String> headers = query.getValues("set_header");
+                if (headers != null) {
+                    for (String header : headers) {
+                        int colon = header.indexOf(':');
+                        if (colon > 0) {
+                            response.getHeaders().add(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+                        }
+                    }
+                }
                 int chunks = intParam(query, "chunks", 0);
                 int abortAfter = intParam(query, "abort_after_bytes", -1);
                 int size = intParam(query, "size", -1);

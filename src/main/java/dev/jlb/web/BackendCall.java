@@ -1,22 +1,32 @@
 package dev.jlb.web;
 
+import dev.jlb.Balancer;
 import dev.jlb.backend.Backend;
-import dev.jlb.backend.Balancer;
+import dev.jlb.health.OutlierDetector;
 
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One attempt to have a backend answer a client request. It holds the backend's in-flight count
  * from the moment the request is sent until HttpClient reports the exchange complete, which it
- * does exactly once whatever happened (answer, connect failure, timeout, reset, client abort).
+ * does exactly once whatever happened (answer, connect failure, timeout, reset, client abort),
+ * and then tells the outlier detector how the backend did.
  */
-final class BackendCall implements Response.CompleteListener {
+final class BackendCall implements Request.BeginListener, Response.CompleteListener {
     private final Backend backend;
     private final Balancer balancer;
     private final long startNanos;
-    private volatile boolean clientFailed;
+    private volatile boolean began;
+    private volatile int status;
     private volatile boolean responseStarted;
+    private volatile boolean clientFailed;
+    private UpstreamContent body;
+    private volatile List<String> connectionHeaders;
 
     BackendCall(Backend backend, Balancer balancer) {
         this.backend = backend;
@@ -29,10 +39,39 @@ final class BackendCall implements Response.CompleteListener {
         return backend;
     }
 
+    /** The body streamed to the backend, kept for a replay elsewhere if it fits. */
+    UpstreamContent body() {
+        return body;
+    }
+
+    void body(UpstreamContent body) {
+        this.body = body;
+    }
+
+    /** HttpClient began to send the request: the backend may have received some of it. */
+    @Override
+    public void onBegin(Request request) {
+        began = true;
+    }
+
+    boolean hasBegun() {
+        return began;
+    }
+
     /** The backend's response headers arrived. */
-    void responseHeadersReceived() {
+    void responseHeadersReceived(int status) {
+        this.status = status;
         long now = balancer.nanoTime();
         backend.recordLatency(now, now - startNanos);
+    }
+
+    /** Header names the response's {@code Connection} header lists, to be dropped; {@code null} for none. */
+    List<String> connectionHeaders() {
+        return connectionHeaders;
+    }
+
+    void connectionHeaders(List<String> names) {
+        connectionHeaders = names;
     }
 
     /** Whether content of the backend's response has begun to flow to the client. */
@@ -49,8 +88,24 @@ final class BackendCall implements Response.CompleteListener {
         clientFailed = true;
     }
 
+    boolean hasClientFailed() {
+        return clientFailed;
+    }
+
     @Override
     public void onComplete(Result result) {
         backend.requestEnded(result.isFailed() && !clientFailed);
+        if (clientFailed) {
+            return;
+        }
+        OutlierDetector outliers = balancer.outliers();
+        if (result.isSucceeded()) {
+            outliers.answered(backend, status);
+        } else if (!began && !(result.getFailure() instanceof RejectedExecutionException)) {
+            // Never began: no connection could be made (a full queue is our limit, not the backend's fault).
+            outliers.connectFailed(backend, result.getFailure());
+        } else {
+            outliers.transportFailed(backend, result.getFailure());
+        }
     }
 }

@@ -9,6 +9,11 @@ final class BackendViews {
     private BackendViews() {
     }
 
+    /** Healthy as the endpoints say it: passing its active checks and not ejected by passive ones. */
+    static boolean healthy(Backend backend) {
+        return backend.isHealthy() && !backend.isEjected();
+    }
+
     static Long responseTimeMillis(Backend backend) {
         return backend.hasBeenChecked()
             ? TimeUnit.NANOSECONDS.toMillis(backend.lastCheckRoundTripNanos())

@@ -1,12 +1,10 @@
 package dev.jlb.web;
 
 import dev.jlb.algorithm.RandomSource;
-import dev.jlb.backend.Balancer;
+import dev.jlb.Balancer;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
-import dev.jlb.health.HealthCheckPolicy;
-import dev.jlb.health.HealthMonitor;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -32,33 +30,32 @@ public final class BalancerLifecycle implements ServletContextListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BalancerLifecycle.class);
 
-    private HealthMonitor healthMonitor;
+    private Balancer balancer;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         BalancerConfig config = resolveConfig(context);
-        Balancer balancer = new Balancer(config, RandomSource.threadLocal(), System::nanoTime);
-        healthMonitor = new HealthMonitor(balancer.pool(), HealthCheckPolicy.of(config), balancer::nanoTime);
+        balancer = new Balancer(config, RandomSource.threadLocal(), System::nanoTime);
         try {
-            healthMonitor.start();
+            balancer.start();
         } catch (Exception e) {
             throw new IllegalStateException("jlb: the health checks could not start", e);
         }
         context.setAttribute(Balancer.ATTRIBUTE, balancer);
         String summary = "algorithm " + config.algorithm().configName() + ", backends " + config.describeBackends();
         context.setAttribute(SUMMARY_ATTRIBUTE, summary);
-        LOG.info("jlb started: {}; health check GET {} every {} s", summary, config.healthCheckPath(),
-            config.healthCheckInterval().toMillis() / 1000.0);
+        LOG.info("jlb started: {}; health check GET {} every {} s", summary, config.healthChecks().path(),
+            config.healthChecks().interval().toMillis() / 1000.0);
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(Balancer.ATTRIBUTE);
         event.getServletContext().removeAttribute(SUMMARY_ATTRIBUTE);
-        if (healthMonitor != null) {
-            healthMonitor.stop();
-            healthMonitor = null;
+        if (balancer != null) {
+            balancer.stop();
+            balancer = null;
         }
     }
 

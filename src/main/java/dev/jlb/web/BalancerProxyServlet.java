@@ -1,7 +1,7 @@
 package dev.jlb.web;
 
+import dev.jlb.Balancer;
 import dev.jlb.backend.Backend;
-import dev.jlb.backend.Balancer;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -21,7 +21,9 @@ import org.eclipse.jetty.io.ClientConnector;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,9 +38,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
 
     private static final String BACKEND_ATTRIBUTE = Backend.class.getName();
     private static final String CALL_ATTRIBUTE = BackendCall.class.getName();
+    private static final String RETRY_ATTRIBUTE = RetryState.class.getName();
     private static final byte[] NO_BACKEND = JsonErrors.body("no healthy backend");
     private static final byte[] BAD_GATEWAY = JsonErrors.body("bad gateway: no complete answer from the backend");
     private static final byte[] GATEWAY_TIMEOUT = JsonErrors.body("gateway timeout: the backend did not answer in time");
+    private static final byte[] TOO_LARGE = JsonErrors.body("request body too large");
 
     private transient Balancer balancer;
     private transient HttpField forwardedBy;
@@ -60,6 +64,31 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         ClientConnector connector = super.newClientConnector();
         connector.setConnectTimeout(balancer.config().connectTimeout());
         return connector;
+    }
+
+    /** Lets requests in flight finish, up to the shutdown grace, before the HTTP client stops. */
+    @Override
+    public void destroy() {
+        try {
+            if (!balancer.awaitIdle(balancer.config().shutdownGrace())) {
+                _log.warn("jlb stopping with {} requests still in flight after the shutdown grace", balancer.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        super.destroy();
+    }
+
+    @Override
+    protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+        throws ServletException, IOException {
+        long limit = balancer.config().maxRequestBodySize();
+        if (limit >= 0 && clientRequest.getContentLengthLong() > limit) {
+            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            JsonErrors.send(proxyResponse, HttpStatus.PAYLOAD_TOO_LARGE_413, TOO_LARGE);
+            return;
+        }
+        super.service(clientRequest, proxyResponse);
     }
 
     // ---- choosing the backend ---------------------------------------------------------------
@@ -146,16 +175,34 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,
                                                          HttpServletResponse proxyResponse, Request proxyRequest) {
-        return new UpstreamContent();
+        // With Expect: 100-continue the body comes only after the backend asks for it: stream it.
+        return new UpstreamContent(expects100Continue(clientRequest) ? 0 : balancer.config().retry().bufferSize());
+    }
+
+    @Override
+    protected ContentTransformer newClientRequestContentTransformer(HttpServletRequest clientRequest,
+                                                                   Request proxyRequest) {
+        long limit = balancer.config().maxRequestBodySize();
+        return limit < 0 ? ContentTransformer.IDENTITY : new BodySizeLimit(limit);
     }
 
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                     Request proxyRequest) {
+        if (proxyRequest.getBody() instanceof UpstreamContent body) {
+            body.whenReadyToSend(() -> send(clientRequest, proxyResponse, proxyRequest, body));
+        } else {
+            send(clientRequest, proxyResponse, proxyRequest, null);
+        }
+    }
+
+    private void send(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
+                      UpstreamContent body) {
         Backend backend = (Backend) clientRequest.getAttribute(BACKEND_ATTRIBUTE);
         BackendCall call = new BackendCall(backend, balancer);
+        call.body(body);
         clientRequest.setAttribute(CALL_ATTRIBUTE, call);
-        proxyRequest.onComplete(call);
+        proxyRequest.onRequestBegin(call).onComplete(call);
         proxyResponse.setHeader(X_BACKEND_SERVER, backend.authority());
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
@@ -165,7 +212,9 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
-        call(clientRequest).responseHeadersReceived();
+        BackendCall call = call(clientRequest);
+        call.responseHeadersReceived(serverResponse.getStatus());
+        call.connectionHeaders(HopByHop.namedInConnection(serverResponse.getHeaders()));
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
     }
 
@@ -173,7 +222,10 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse,
                                                    HttpField field) {
         // Ours, set when the request was sent, names the backend; a backend's own must not replace it.
-        return field.is(X_BACKEND_SERVER) ? null : field;
+        if (field.is(X_BACKEND_SERVER) || HopByHop.isNamed(call(clientRequest).connectionHeaders(), field)) {
+            return null;
+        }
+        return field;
     }
 
     @Override
@@ -213,15 +265,16 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
                                           HttpServletResponse proxyResponse, Throwable failure) {
-        // Jetty reports a backend that fails during the upload as a failed read of the client's body.
+        // Jetty reports a backend that fails during the upload as a failed read of the client's
+        // body; the response failure that follows decides what the client gets.
         boolean backendFailed = proxyRequest.getBody() instanceof UpstreamContent content && content.failed();
         if (!backendFailed) {
             BackendCall call = call(clientRequest);
             if (call != null) {
                 call.clientFailed();
             }
+            proxyResponse.setStatus(clientRequestStatus(failure));
         }
-        proxyResponse.setStatus(backendFailed ? proxyResponseStatus(failure) : clientRequestStatus(failure));
         proxyRequest.abort(failure);
     }
 
@@ -237,29 +290,109 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     }
 
     @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        if (!retried(clientRequest, proxyResponse, serverResponse, failure)) {
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+        }
+    }
+
+    /**
+     * Sends the request to another backend if that is safe: nothing of the response reached the
+     * client, the body can be replayed, and either the request never began (no connection) or the
+     * method is idempotent and the backend dropped the connection before answering.
+     */
+    private boolean retried(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                            Response serverResponse, Throwable failure) {
+        BackendCall call = call(clientRequest);
+        if (call == null || call.hasClientFailed() || serverResponse != null || call.hasResponseStarted()
+            || proxyResponse.isCommitted() || failure instanceof TimeoutException) {
+            return false;
+        }
+        if (call.hasBegun() && !isIdempotent(clientRequest.getMethod())) {
+            return false;
+        }
+        RetryState state = (RetryState) clientRequest.getAttribute(RETRY_ATTRIBUTE);
+        if (state == null) {
+            state = new RetryState(call.backend(), call.body());
+            clientRequest.setAttribute(RETRY_ATTRIBUTE, state);
+        }
+        Request.Content body = null;
+        if (hasContent(clientRequest)) {
+            body = state.body == null ? null : state.body.replay(clientRequest.getContentType());
+            if (body == null) {
+                return false;
+            }
+        }
+        if (state.tried.size() > balancer.config().retry().retries()) {
+            return false;
+        }
+        Backend next = balancer.pool().pickOtherThan(state.tried, balancer.random());
+        if (next == null) {
+            return false;
+        }
+        call.backend().retried();
+        state.tried.add(next);
+        clientRequest.setAttribute(BACKEND_ATTRIBUTE, next);
+        Request retry = newProxyRequest(clientRequest, target(next, clientRequest));
+        copyRequestHeaders(clientRequest, retry);
+        addProxyHeaders(clientRequest, retry);
+        retry.timeout(getTimeout(), TimeUnit.MILLISECONDS);
+        if (body != null) {
+            retry.body(body);
+        }
+        if (_log.isDebugEnabled()) {
+            _log.debug("retrying {} on {} after {} failed: {}", clientRequest.getRequestURI(), next, call.backend(),
+                failure.toString());
+        }
+        sendProxyRequest(clientRequest, proxyResponse, retry);
+        return true;
+    }
+
+    /** The backends a request was sent to, and its body as first read, kept across its retries. */
+    private static final class RetryState {
+        private final List<Backend> tried = new ArrayList<>(4);
+        private final UpstreamContent body;
+
+        RetryState(Backend first, UpstreamContent body) {
+            this.tried.add(first);
+            this.body = body;
+        }
+    }
+
+    private static boolean isIdempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+            default -> false;
+        };
+    }
+
+    @Override
     protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           int status) {
-        if (proxyResponse.isCommitted() || clientRequest.getAttribute(CALL_ATTRIBUTE) == null) {
-            // Committed: the container aborts the response, so the client never sees it complete.
+        BackendCall call = call(clientRequest);
+        byte[] body = errorBody(status);
+        // Once the response has begun, the container aborts it: the client never sees it complete.
+        if (body == null || proxyResponse.isCommitted() || call != null && call.hasResponseStarted()) {
             super.sendProxyResponseError(clientRequest, proxyResponse, status);
             return;
         }
         try {
-            byte[] body = switch (status) {
-                case HttpStatus.GATEWAY_TIMEOUT_504 -> GATEWAY_TIMEOUT;
-                case HttpStatus.BAD_GATEWAY_502 -> BAD_GATEWAY;
-                default -> null;
-            };
-            if (body == null || call(clientRequest).hasResponseStarted()) {
-                super.sendProxyResponseError(clientRequest, proxyResponse, status);
-                return;
-            }
             JsonErrors.send(proxyResponse, status, body);
             clientRequest.getAsyncContext().complete();
         } catch (IOException | RuntimeException e) {
             _log.debug("could not send {}", status, e);
             super.sendProxyResponseError(clientRequest, proxyResponse, status);
         }
+    }
+
+    private static byte[] errorBody(int status) {
+        return switch (status) {
+            case HttpStatus.GATEWAY_TIMEOUT_504 -> GATEWAY_TIMEOUT;
+            case HttpStatus.BAD_GATEWAY_502 -> BAD_GATEWAY;
+            case HttpStatus.PAYLOAD_TOO_LARGE_413 -> TOO_LARGE;
+            default -> null;
+        };
     }
 
     private static BackendCall call(HttpServletRequest clientRequest) {

@@ -1,7 +1,7 @@
 package dev.jlb.web;
 
 import dev.jlb.backend.Backend;
-import dev.jlb.backend.Balancer;
+import dev.jlb.Balancer;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,7 +22,7 @@ public final class HealthServlet extends ReadOnlyJsonServlet {
     Answer answer(Balancer balancer) {
         List<Backend> backends = balancer.pool().backends();
         List<BackendHealth> health = backends.stream()
-            .map(b -> new BackendHealth(b.authority(), b.isHealthy(), b.inFlight(), BackendViews.responseTimeMillis(b)))
+            .map(b -> new BackendHealth(b.authority(), BackendViews.healthy(b), b.inFlight(), BackendViews.responseTimeMillis(b)))
             .toList();
         int healthy = (int) health.stream().filter(BackendHealth::healthy).count();
         String status = healthy == backends.size() ? "ok" : healthy == 0 ? "down" : "degraded";

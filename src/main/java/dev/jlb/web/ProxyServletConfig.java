@@ -18,6 +18,7 @@ import java.util.Set;
 final class ProxyServletConfig implements ServletConfig {
     /** Size of the proxy's own thread pool in a container that offers none (Tomcat). */
     static final String FALLBACK_MAX_THREADS = "256";
+    private static final String UPSTREAM_HEADERS_SIZE = "65536";
     private static final String SERVER_EXECUTOR_ATTRIBUTE = "org.eclipse.jetty.server.Executor";
 
     private final ServletConfig servletConfig;
@@ -32,6 +33,9 @@ final class ProxyServletConfig implements ServletConfig {
             "timeout", "0",
             "idleTimeout", backendTimeout,
             "viaHost", orDefault("viaHost", config.forwardedBy()),
+            // Generous limits towards backends: what the client's side accepted must fit once our headers are added.
+            "maxRequestHeadersSize", orDefault("maxRequestHeadersSize", UPSTREAM_HEADERS_SIZE),
+            "maxResponseHeadersSize", orDefault("maxResponseHeadersSize", UPSTREAM_HEADERS_SIZE),
             "maxThreads", orDefault("maxThreads",
                 servletConfig.getServletContext().getAttribute(SERVER_EXECUTOR_ATTRIBUTE) == null
                     ? FALLBACK_MAX_THREADS : "-"));

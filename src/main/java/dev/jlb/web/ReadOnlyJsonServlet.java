@@ -1,6 +1,6 @@
 package dev.jlb.web;
 
-import dev.jlb.backend.Balancer;
+import dev.jlb.Balancer;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;

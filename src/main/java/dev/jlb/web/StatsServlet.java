@@ -1,7 +1,7 @@
 package dev.jlb.web;
 
 import dev.jlb.backend.Backend;
-import dev.jlb.backend.Balancer;
+import dev.jlb.Balancer;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,10 +15,10 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
     }
 
     @JsonbPropertyOrder({"address", "healthy", "state", "connections", "weight", "responseTimeMs",
-        "lastHealthCheck", "requests", "failures", "latencyMs"})
+        "lastHealthCheck", "requests", "failures", "latencyMs", "outReason", "retries"})
     public record BackendStats(String address, boolean healthy, String state, int connections, int weight,
                                Long responseTimeMs, Long lastHealthCheck, long requests, long failures,
-                               Long latencyMs) {
+                               Long latencyMs, String outReason, long retries) {
     }
 
     @Override
@@ -33,9 +33,9 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
 
     static BackendStats stats(Backend backend, long nowNanos) {
         long latency = backend.latencyMillis(nowNanos);
-        return new BackendStats(backend.authority(), backend.isHealthy(), "enabled", backend.inFlight(),
+        return new BackendStats(backend.authority(), BackendViews.healthy(backend), "enabled", backend.inFlight(),
             backend.weight(), BackendViews.responseTimeMillis(backend),
             BackendViews.secondsSinceLastCheck(backend, nowNanos), backend.requests(), backend.failures(),
-            latency < 0 ? null : latency);
+            latency < 0 ? null : latency, backend.outReason(), backend.retries());
     }
 }

@@ -37,11 +37,14 @@ class BalancerConfigTest {
             new BackendSpec(new BackendAddress("127.0.0.1", 3002), 1),
             new BackendSpec(new BackendAddress("127.0.0.1", 3003), 1)), config.backends());
         assertEquals(AlgorithmType.ROUND_ROBIN, config.algorithm());
-        assertEquals(Duration.ofSeconds(30), config.healthCheckInterval());
-        assertEquals("/health", config.healthCheckPath());
-        assertEquals(Duration.ofSeconds(2), config.healthCheckTimeout());
+        assertEquals(new HealthCheckPolicy(Duration.ofSeconds(30), "/health", Duration.ofSeconds(2), 2, 2,
+            StatusRanges.parse("200-299")), config.healthChecks());
+        assertEquals(new EjectionPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5)), config.ejection());
+        assertEquals(new RetryPolicy(2, 65536), config.retry());
         assertEquals(Duration.ofSeconds(30), config.backendTimeout());
         assertEquals(Duration.ofSeconds(2), config.connectTimeout());
+        assertEquals(-1, config.maxRequestBodySize());
+        assertEquals(Duration.ofSeconds(30), config.shutdownGrace());
         assertEquals("jlb", config.forwardedBy());
     }
 
@@ -62,7 +65,7 @@ class BalancerConfigTest {
         environment.put("JLB_HEALTH_CHECK_INTERVAL", "0.25");
         environment.put("JLB_FORWARDED_BY", "edge-1");
         BalancerConfig config = resolve();
-        assertEquals(Duration.ofMillis(250), config.healthCheckInterval());
+        assertEquals(Duration.ofMillis(250), config.healthChecks().interval());
         assertEquals("edge-1", config.forwardedBy());
     }
 
@@ -94,6 +97,17 @@ class BalancerConfigTest {
         "backendTimeout|99999999|--backend-timeout: '99999999' seconds is more than the maximum of 2592000",
         "healthCheckPath|health|--health-check-path: 'health' is not a path starting with '/'",
         "forwardedBy|''|--forwarded-by: the value is empty",
+        "healthCheckRise|0|--health-check-rise: '0' is not an integer from 1 to 100",
+        "healthCheckFall|two|--health-check-fall: 'two' is not an integer from 1 to 100",
+        "healthCheckStatus|2xx|--health-check-status: '2xx' is not a list of HTTP statuses and ranges (100-599), such as 200-299 or 200,204",
+        "healthCheckStatus|299-200|--health-check-status: range '299-200' in '299-200' runs backwards",
+        "retries|-1|--retries: '-1' is not an integer from 0 to 10",
+        "retryBufferSize|lots|--retry-buffer-size: 'lots' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
+        "retryBufferSize|unlimited|--retry-buffer-size: 'unlimited' is not a size from 0 to 16777216 bytes",
+        "failuresBeforeEject|1.5|--failures-before-eject: '1.5' is not an integer from 0 to 1000",
+        "ejectTime|0|--eject-time: '0' is not a positive number of seconds",
+        "maxRequestBodySize|-5|--max-request-body-size: '-5' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
+        "shutdownGrace|x|--shutdown-grace: 'x' is not a positive number of seconds",
     })
     void aBadValueIsNamedWithItsOption(String param, String value, String message) {
         options.put(param, value);
@@ -110,6 +124,38 @@ class BalancerConfigTest {
         properties.clear();
         initParams.put("healthCheckInterval", "never");
         assertEquals("init-param healthCheckInterval: 'never' is not a positive number of seconds", failure());
+    }
+
+    @Test
+    void sizesTakeUnitsAndUnlimited() {
+        assertEquals(65536, ValueParsers.bytes("64KiB"));
+        assertEquals(10 * 1024 * 1024, ValueParsers.bytes("10MiB"));
+        assertEquals(1024L * 1024 * 1024, ValueParsers.bytes("1GiB"));
+        assertEquals(123, ValueParsers.bytes("123"));
+        assertEquals(-1, ValueParsers.bytes("unlimited"));
+    }
+
+    @Test
+    void statusRangesListCodesAndRanges() {
+        StatusRanges ranges = StatusRanges.parse("200-299, 302,418");
+        assertTrue(ranges.contains(200) && ranges.contains(299) && ranges.contains(302) && ranges.contains(418));
+        assertTrue(!ranges.contains(300) && !ranges.contains(199) && !ranges.contains(500));
+    }
+
+    @Test
+    void ejectionTimeDoublesUpToTheMaximum() {
+        EjectionPolicy policy = new EjectionPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        assertEquals(List.of(30L, 60L, 120L, 240L, 300L, 300L),
+            java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(n -> policy.ejectTimeFor(n).toSeconds()).toList());
+    }
+
+    @Test
+    void launcherOnlySettingsResolveIntoTheServerConfig() throws ConfigException {
+        environment.put("JLB_CLIENT_TIMEOUT", "12.5");
+        options.put("port", "9090");
+        ServerConfig server = ServerConfig.resolve(new ConfigSources(options, properties::get, environment::get,
+            initParams::get));
+        assertEquals(new ServerConfig(9090, Duration.ofMillis(12500), 8192, Duration.ofSeconds(30)), server);
     }
 
     @Test

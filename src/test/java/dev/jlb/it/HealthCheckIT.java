@@ -50,6 +50,7 @@ class HealthCheckIT {
 
             failing.setHealthy(false);
             await().atMost(OUT_WITHIN).until(() -> !healthy(balancer, failing.name()));
+            assertEquals("health_check", balancer.backendStats(failing).getString("out_reason"));
             JsonObject health = balancer.health();
             assertEquals("degraded", health.getString("status"));
             assertEquals(2, health.getInt("healthy_backends"));
@@ -66,6 +67,7 @@ class HealthCheckIT {
             failing.setHealthy(true);
             await().atMost(BACK_WITHIN).until(() -> healthy(balancer, failing.name()));
             assertEquals("ok", balancer.health().getString("status"));
+            assertTrue(balancer.backendStats(failing).isNull("out_reason"));
             for (int i = 0; i < 3; i++) {
                 Http.get(balancer.uri("/"));
             }

@@ -199,7 +199,9 @@ class ProxyIT {
         for (var value : stats.getJsonArray("backends")) {
             JsonObject backend = value.asJsonObject();
             assertEquals(Set.of("address", "healthy", "state", "connections", "weight", "response_time_ms",
-                "last_health_check", "requests", "failures", "latency_ms"), backend.keySet());
+                "last_health_check", "requests", "failures", "latency_ms", "out_reason", "retries"), backend.keySet());
+            assertTrue(backend.isNull("out_reason"));
+            assertEquals(0, backend.getInt("retries"));
             assertEquals("enabled", backend.getString("state"));
             assertEquals(1, backend.getInt("weight"));
             assertTrue(backend.getBoolean("healthy"));

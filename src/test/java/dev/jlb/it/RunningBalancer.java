@@ -1,5 +1,8 @@
 package dev.jlb.it;
 
+import dev.jlb.config.ConfigException;
+import dev.jlb.config.ConfigSources;
+import dev.jlb.config.ServerConfig;
 import dev.jlb.launcher.EmbeddedBalancer;
 import dev.jlb.launcher.TestServer;
 
@@ -32,7 +35,15 @@ final class RunningBalancer implements AutoCloseable {
         all.put("healthCheckInterval", "0.2");
         all.put("healthCheckTimeout", "0.5");
         all.putAll(options);
-        return new RunningBalancer(EmbeddedBalancer.start(WAR, 0, all, null));
+        return new RunningBalancer(EmbeddedBalancer.start(WAR, serverConfig(all), all, null));
+    }
+
+    /** The launcher's server settings from the options, on a free port. */
+    static ServerConfig serverConfig(Map<String, String> options) throws ConfigException {
+        Map<String, String> withPort = new LinkedHashMap<>(options);
+        withPort.put("port", "1");
+        ServerConfig config = ServerConfig.resolve(new ConfigSources(withPort, name -> null, name -> null, name -> null));
+        return new ServerConfig(0, config.clientTimeout(), config.maxRequestHeaderSize(), config.shutdownGrace());
     }
 
     static RunningBalancer inFrontOf(List<TestServer> backends, Map<String, String> options) throws Exception {

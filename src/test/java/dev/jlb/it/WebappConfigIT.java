@@ -23,7 +23,7 @@ class WebappConfigIT {
     void aBadValueStopsTheWebappFromStartingAndIsNamed() {
         System.setProperty("jlb.algorithm", "fastest");
         EmbeddedBalancer.StartupException failure = assertThrows(EmbeddedBalancer.StartupException.class,
-            () -> EmbeddedBalancer.start(RunningBalancer.WAR, 0, Map.of(), null));
+            () -> EmbeddedBalancer.start(RunningBalancer.WAR, RunningBalancer.serverConfig(Map.of()), Map.of(), null));
         assertTrue(failure.getMessage().startsWith("system property jlb.algorithm: unknown algorithm 'fastest'"),
             failure.getMessage());
     }

@@ -1,0 +1,25 @@
+package dev.jlb.config;
+
+import java.time.Duration;
+
+/**
+ * What the embedded launcher's own Jetty server needs; in a servlet container these are the
+ * container's settings.
+ *
+ * @param port                 port to listen on
+ * @param clientTimeout        idle timeout of client connections
+ * @param maxRequestHeaderSize largest request line plus headers, in bytes
+ * @param shutdownGrace        how long requests in flight may take to finish at shutdown
+ */
+public record ServerConfig(int port, Duration clientTimeout, int maxRequestHeaderSize, Duration shutdownGrace) {
+    /**
+     * @throws ConfigException naming the first bad value and where it came from
+     */
+    public static ServerConfig resolve(ConfigSources sources) throws ConfigException {
+        return new ServerConfig(
+            BalancerConfig.parse(sources, Setting.PORT, ValueParsers::port),
+            BalancerConfig.parse(sources, Setting.CLIENT_TIMEOUT, ValueParsers::seconds),
+            BalancerConfig.parse(sources, Setting.MAX_REQUEST_HEADER_SIZE, text -> ValueParsers.integer(text, 1024, 1024 * 1024)),
+            BalancerConfig.parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds));
+    }
+}
