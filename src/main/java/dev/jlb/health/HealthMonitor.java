@@ -133,9 +133,7 @@ public final class HealthMonitor {
                 LOG.warn("backend {} is DOWN (unhealthy): GET {} {}", backend, policy.path(), reason);
             }
         }
-        if (passed) {
-            outliers.checkPassed(backend);
-        }
+        outliers.checkCompleted(backend, passed);
     }
 
 }

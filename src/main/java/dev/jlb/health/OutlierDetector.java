@@ -48,11 +48,22 @@ public final class OutlierDetector {
         failed(backend, Failures.describe(failure));
     }
 
-    /** An active check of the backend passed: an ejection whose time is up ends. */
-    void checkPassed(Backend backend) {
-        if (backend.isEjected() && backend.endEjectionIfDue(nanoClock.getAsLong())) {
+    /**
+     * An active check of the backend completed. An ejection whose time is up ends when a check
+     * passes (the backend is back), or when the active checks have found it down themselves (it
+     * stays out, as unhealthy, until they find it up).
+     */
+    void checkCompleted(Backend backend, boolean passed) {
+        if (!backend.isEjected() || !passed && backend.isHealthy()) {
+            return;
+        }
+        if (backend.endEjectionIfDue(nanoClock.getAsLong())) {
             pool.rebuild();
-            LOG.info("backend {} is back from ejection: its health check passed", backend);
+            if (passed) {
+                LOG.info("backend {} is back from ejection: its health check passed", backend);
+            } else {
+                LOG.info("backend {} ejection is over; it stays out until its health checks pass", backend);
+            }
         }
     }
 

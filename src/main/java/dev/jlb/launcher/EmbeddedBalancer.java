@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -76,8 +75,10 @@ public final class EmbeddedBalancer implements AutoCloseable {
         webapp.setThrowUnavailableOnStartupException(true);
         // The webapp logs through the launcher's SLF4J, configured by its jetty-logging.properties.
         webapp.getProtectedClassMatcher().add("org.slf4j.");
-        // Counts requests in flight so that a stop lets them finish, up to the grace period.
-        server.setHandler(new GracefulHandler(webapp));
+        server.setHandler(webapp);
+        // A stop first shuts the connector: no new connection is accepted, requests in flight (and
+        // any that arrive on connections already open) are served with "Connection: close", idle
+        // connections are closed; the webapp stops once all are closed or the grace period is over.
         server.setStopTimeout(config.shutdownGrace().toMillis());
 
         if (accessLog != null) {

@@ -378,6 +378,10 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             return;
         }
         try {
+            if (status < 500) {
+                // The client's request was bad: what is left of it on the connection is not to be trusted.
+                proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            }
             JsonErrors.send(proxyResponse, status, body);
             clientRequest.getAsyncContext().complete();
         } catch (IOException | RuntimeException e) {

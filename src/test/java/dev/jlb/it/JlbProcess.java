@@ -99,6 +99,25 @@ final class JlbProcess implements AutoCloseable {
             .orElseThrow(() -> new AssertionError("jlb exited or never logged it: " + stderr));
     }
 
+    /** Sends SIGTERM, as a service manager does to stop a service. */
+    void signalTerm() {
+        // Through the handle: Process.destroy() would also close the pipes we read the log from.
+        process.toHandle().destroy();
+    }
+
+    /** Waits for the process to exit and returns its status. */
+    int awaitExit(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("jlb did not exit within " + within + ": " + stderr);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> readersDone == 2);
+        return process.exitValue();
+    }
+
+    List<String> stdout() {
+        return List.copyOf(stdout);
+    }
+
     List<String> stderr() {
         return List.copyOf(stderr);
     }

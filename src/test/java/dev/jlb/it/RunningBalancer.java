@@ -14,10 +14,13 @@ import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
 
 /** The real WAR (target/jlb.war) in the embedded launcher, on a free port of 127.0.0.1. */
 final class RunningBalancer implements AutoCloseable {
@@ -94,8 +97,13 @@ final class RunningBalancer implements AutoCloseable {
         }
     }
 
+    /** Stops the balancer, after checking that every backend's in-flight count is back to 0. */
     @Override
     public void close() throws Exception {
-        balancer.close();
+        try {
+            await("connections back to 0").atMost(Duration.ofSeconds(15)).until(() -> connectionsInFlight() == 0);
+        } finally {
+            balancer.close();
+        }
     }
 }

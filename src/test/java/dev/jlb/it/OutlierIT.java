@@ -1,0 +1,104 @@
+package dev.jlb.it;
+
+import dev.jlb.launcher.TestServer;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Passive health: backends that fail live traffic are ejected, for longer each time, and come back. */
+class OutlierIT {
+    private static String outReason(RunningBalancer balancer, TestServer backend) {
+        var stats = balancer.backendStats(backend);
+        return stats.isNull("out_reason") ? null : stats.getString("out_reason");
+    }
+
+    @Test
+    void consecutive5xxAnswersEjectABackendForTheEjectTimeThenAPassingCheckBringsItBack() throws Exception {
+        try (Backends backends = Backends.start(2);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
+                 "healthCheckInterval", "0.2", "ejectTime", "2", "failuresBeforeEject", "5"))) {
+            TestServer failing = backends.get(0);
+            failing.answerEveryRequestWith(500);
+            int errors = 0;
+            for (int i = 0; i < 30; i++) {
+                errors += Http.get(balancer.uri("/" + i)).statusCode() == 500 ? 1 : 0;
+            }
+            // Five 500s pass through (they are answers, not failures to connect), then it is out.
+            assertEquals(5, errors);
+            assertEquals(5, failing.requests());
+            assertEquals("ejected", outReason(balancer, failing));
+            assertEquals("degraded", balancer.health().getString("status"));
+
+            failing.answerEveryRequestWith(0);
+            // Its health checks pass all along, yet it stays out for the ejection time...
+            await().during(Duration.ofMillis(1200)).atMost(Duration.ofMillis(1500))
+                .until(() -> "ejected".equals(outReason(balancer, failing)));
+            // ...and is back at the first passing check after it.
+            await().atMost(Duration.ofSeconds(3)).until(() -> outReason(balancer, failing) == null);
+
+            // A second ejection in a row lasts twice as long.
+            failing.answerEveryRequestWith(503);
+            for (int i = 0; i < 20 && failing.requests() < 10; i++) {
+                Http.get(balancer.uri("/again/" + i));
+            }
+            assertEquals("ejected", outReason(balancer, failing));
+            failing.answerEveryRequestWith(0);
+            await().during(Duration.ofMillis(3000)).atMost(Duration.ofMillis(3300))
+                .until(() -> "ejected".equals(outReason(balancer, failing)));
+            await().atMost(Duration.ofSeconds(3)).until(() -> outReason(balancer, failing) == null);
+        }
+    }
+
+    @Test
+    void successesInBetweenResetTheCount() throws Exception {
+        try (Backends backends = Backends.start(1);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("failuresBeforeEject", "3"))) {
+            for (int i = 0; i < 10; i++) {
+                Http.get(balancer.uri("/?status=500"));
+                Http.get(balancer.uri("/?status=502"));
+                Http.get(balancer.uri("/ok"));
+            }
+            assertTrue(balancer.backendStats(backends.get(0)).isNull("out_reason"));
+            for (int i = 0; i < 3; i++) {
+                Http.get(balancer.uri("/?status=500"));
+            }
+            assertEquals("ejected", outReason(balancer, backends.get(0)));
+            assertEquals(503, Http.get(balancer.uri("/")).statusCode());
+        }
+    }
+
+    @Test
+    void zeroFailuresBeforeEjectTurnsTheRuleOff() throws Exception {
+        try (Backends backends = Backends.start(1);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("failuresBeforeEject", "0"))) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(500, Http.get(balancer.uri("/?status=500")).statusCode());
+            }
+            assertTrue(balancer.backendStats(backends.get(0)).isNull("out_reason"));
+        }
+    }
+
+    @Test
+    void anEjectedBackendThatIsStillDeadStaysOut() throws Exception {
+        try (Backends backends = Backends.start(2);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
+                 "healthCheckInterval", "0.2", "ejectTime", "0.5"))) {
+            TestServer dead = backends.get(0);
+            await().until(() -> !balancer.backendStats(dead).isNull("last_health_check"));
+            dead.stop();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(200, Http.get(balancer.uri("/")).statusCode());
+            }
+            // Once the ejection time is over, its failing health checks keep it out.
+            await().atMost(Duration.ofSeconds(3)).until(() -> "health_check".equals(outReason(balancer, dead)));
+            dead.start();
+            await().atMost(Duration.ofSeconds(3)).until(() -> outReason(balancer, dead) == null);
+        }
+    }
+}
