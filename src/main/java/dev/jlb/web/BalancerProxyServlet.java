@@ -199,6 +199,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private void send(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
                       UpstreamContent body) {
         Backend backend = (Backend) clientRequest.getAttribute(BACKEND_ATTRIBUTE);
+        long length = clientRequest.getContentLengthLong();
+        if (body != null && length >= 0) {
+            // Jetty drops the length of a body it streams in parts; the body passes unchanged, so it holds.
+            proxyRequest.headers(headers -> headers.put(HttpHeader.CONTENT_LENGTH, length));
+        }
         BackendCall call = new BackendCall(backend, balancer);
         call.body(body);
         clientRequest.setAttribute(CALL_ATTRIBUTE, call);

@@ -94,6 +94,10 @@ class ProxyIT {
         assertEquals(200, response.statusCode());
         assertEquals(body.length, json(response).getInt("body_bytes"));
         assertEquals(sha256(body), json(response).getString("body_sha256"));
+        // Passed through unchanged, it keeps its length instead of being re-sent chunked.
+        JsonObject headers = json(response).getJsonObject("headers");
+        assertEquals(String.valueOf(body.length), headers.getString("Content-Length"));
+        assertTrue(!headers.containsKey("Transfer-Encoding"), headers.toString());
     }
 
     @Test
