@@ -122,6 +122,15 @@ public final class EmbeddedBalancer implements AutoCloseable {
         return String.valueOf(webapp.getServletContext().getAttribute(BalancerLifecycle.SUMMARY_ATTRIBUTE));
     }
 
+    public boolean isDeployed() {
+        return webapp.isStarted();
+    }
+
+    /** Stops the webapp alone, as a container undeploys it, leaving the server running. */
+    public void undeploy() throws Exception {
+        webapp.stop();
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }

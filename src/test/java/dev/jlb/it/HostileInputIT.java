@@ -142,6 +142,19 @@ class HostileInputIT {
     }
 
     @Test
+    void anIdleClientConnectionIsClosedAfterTheClientTimeout() throws Exception {
+        try (RunningBalancer strict = RunningBalancer.inFrontOf(backends.all(), Map.of("clientTimeout", "0.5"));
+             Socket idle = new Socket("127.0.0.1", strict.port())) {
+            idle.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            idle.getOutputStream().write("GET /partial HTTP/1.1\r\nHost: lb\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = Http.readAll(idle.getInputStream());
+            long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(waited >= 400 && waited < 5000, "closed after " + waited + " ms: " + answer);
+        }
+    }
+
+    @Test
     void slowClientsHoldingHalfOpenRequestsDoNotStarveOthers() throws Exception {
         List<Socket> slow = new ArrayList<>();
         try {

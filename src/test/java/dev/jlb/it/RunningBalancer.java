@@ -55,6 +55,11 @@ final class RunningBalancer implements AutoCloseable {
         return start(all);
     }
 
+    /** Stops the webapp alone, as a container undeploys it. */
+    void undeploy() throws Exception {
+        balancer.undeploy();
+    }
+
     int port() {
         return balancer.port();
     }
@@ -101,7 +106,9 @@ final class RunningBalancer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            await("connections back to 0").atMost(Duration.ofSeconds(15)).until(() -> connectionsInFlight() == 0);
+            if (balancer.isDeployed()) {
+                await("connections back to 0").atMost(Duration.ofSeconds(15)).until(() -> connectionsInFlight() == 0);
+            }
         } finally {
             balancer.close();
         }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +20,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SIGTERM to the launcher: no new connections, requests in flight finish, exit 0. */
+/**
+ * Stopping gracefully: SIGTERM to the launcher (no new connections, requests in flight finish,
+ * exit 0) and the WAR undeployed from its container (requests in flight finish, checks stop).
+ */
 class ShutdownIT {
     private static boolean refusesConnections(int port) {
         try (Socket socket = new Socket()) {
@@ -29,6 +33,25 @@ class ShutdownIT {
             return true;
         } catch (IOException other) {
             return false;
+        }
+    }
+
+    @Test
+    void undeployingTheWarLetsRequestsInFlightFinishAndStopsTheHealthChecks() throws Exception {
+        try (Backends backends = Backends.start(1);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("shutdownGrace", "10"))) {
+            List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                inFlight.add(Http.CLIENT.sendAsync(HttpRequest.newBuilder(balancer.uri("/slow/" + i + "?delay_ms=1500"))
+                    .timeout(Http.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            await().until(() -> backends.totalRequests() == 3);
+            balancer.undeploy();
+            for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+                assertEquals(200, request.get(10, TimeUnit.SECONDS).statusCode());
+            }
+            long checks = backends.get(0).healthChecks();
+            await().during(Duration.ofMillis(800)).until(() -> backends.get(0).healthChecks() == checks);
         }
     }
 
