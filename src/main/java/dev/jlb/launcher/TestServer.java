@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code delay_ms=N} answers after N ms; {@code status=N} answers with that status;
  * {@code size=N} sends N bytes of text instead of the JSON document;
  * {@code chunks=N&chunk_interval_ms=M} streams N chunked lines, one every M ms;
- * {@code abort_after_bytes=N} promises more than it sends and drops the connection after N bytes;
+ * {@code abort_after_bytes=N} promises more than it sends and drops the connection after N bytes
+ * (with {@code no_length=1}, streamed chunked without a promised length);
  * {@code drop=1} closes the connection without answering;
  * {@code set_header=Name:Value} (repeatable) adds a response header.
  */
@@ -205,7 +206,9 @@ public final class TestServer implements AutoCloseable {
                     streamChunks(response, callback, 1, chunks, intParam(query, "chunk_interval_ms", 100));
                 } else if (abortAfter >= 0) {
                     response.setStatus(status);
-                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) abortAfter * 2 + 1);
+                    if (query.getValue("no_length") == null) {
+                        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) abortAfter * 2 + 1);
+                    }
                     response.write(false, ByteBuffer.wrap(filler(abortAfter)), Callback.from(
                         () -> callback.failed(new IOException("test server dropped the connection on purpose")),
                         callback::failed));

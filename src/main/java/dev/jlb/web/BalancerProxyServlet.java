@@ -5,6 +5,7 @@ import dev.jlb.backend.Backend;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The proxy: every request that no other servlet claims goes to one backend chosen by the
@@ -47,6 +49,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private transient Balancer balancer;
     private transient HttpField forwardedBy;
     private int contextPathLength;
+    private boolean onJetty;
 
     @Override
     public void init(ServletConfig config) throws ServletException {
@@ -56,6 +59,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         }
         forwardedBy = new HttpField(X_FORWARDED_BY, balancer.config().forwardedBy());
         contextPathLength = config.getServletContext().getContextPath().length();
+        onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
         super.init(new ProxyServletConfig(config, balancer.config()));
     }
 
@@ -82,6 +86,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
         throws ServletException, IOException {
+        ResponseAbort.throwIfRequested(clientRequest, proxyResponse);
         long limit = balancer.config().maxRequestBodySize();
         if (limit >= 0 && clientRequest.getContentLengthLong() > limit) {
             proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
@@ -180,6 +185,29 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     }
 
     @Override
+    protected ReadListener newProxyReadListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                                Request proxyRequest, AsyncRequestContent content) {
+        return new ClientReader(clientRequest, proxyResponse, proxyRequest, content);
+    }
+
+    /** The reader of the client's body. Tomcat reports one failure of it twice; it is handled once. */
+    private final class ClientReader extends ProxyReader {
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        ClientReader(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
+                     AsyncRequestContent content) {
+            super(clientRequest, proxyResponse, proxyRequest, content);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (failed.compareAndSet(false, true)) {
+                super.onError(failure);
+            }
+        }
+    }
+
+    @Override
     protected ContentTransformer newClientRequestContentTransformer(HttpServletRequest clientRequest,
                                                                    Request proxyRequest) {
         long limit = balancer.config().maxRequestBodySize();
@@ -221,6 +249,12 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         call.responseHeadersReceived(serverResponse.getStatus());
         call.connectionHeaders(HopByHop.namedInConnection(serverResponse.getHeaders()));
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        if (onJetty && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
+            && "HTTP/1.1".equals(clientRequest.getProtocol())) {
+            // Chunked even when the connection is to close after it, rather than ended by the close:
+            // only then can the client tell a response the backend broke off from a complete one.
+            proxyResponse.setHeader(HttpHeader.TRANSFER_ENCODING.asString(), "chunked");
+        }
     }
 
     @Override
@@ -252,10 +286,29 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     /** The writer of the response to the client; a failure here is the client's (gone, too slow). */
     private final class ClientWriter extends ProxyWriter {
         private final BackendCall call;
+        private final HttpServletRequest clientRequest;
+        private final long contentLength;
+        private boolean lengthSet;
 
         ClientWriter(HttpServletRequest clientRequest, Response serverResponse, BackendCall call) {
             super(clientRequest, serverResponse);
             this.call = call;
+            this.clientRequest = clientRequest;
+            this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        }
+
+        @Override
+        protected Action process() throws Throwable {
+            if (!lengthSet) {
+                lengthSet = true;
+                // Jetty drops the backend's Content-Length in case a transformer changes the body;
+                // ours pass it unchanged, so it holds, and a body cut short is then seen as such.
+                HttpServletResponse response = (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
+                if (contentLength >= 0 && !response.isCommitted()) {
+                    response.setContentLengthLong(contentLength);
+                }
+            }
+            return super.process();
         }
 
         @Override
@@ -376,8 +429,13 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           int status) {
         BackendCall call = call(clientRequest);
+        if (proxyResponse.isCommitted() && !onJetty) {
+            // Never let the container finish a response the backend broke off.
+            ResponseAbort.abortByDispatch(clientRequest);
+            return;
+        }
         byte[] body = errorBody(status);
-        // Once the response has begun, the container aborts it: the client never sees it complete.
+        // Once the response has begun, Jetty aborts it on sendError: the client never sees it complete.
         if (body == null || proxyResponse.isCommitted() || call != null && call.hasResponseStarted()) {
             super.sendProxyResponseError(clientRequest, proxyResponse, status);
             return;

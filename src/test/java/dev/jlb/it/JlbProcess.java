@@ -18,7 +18,10 @@ import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
-/** {@code java -jar target/jlb.jar ...} as a separate process, as an operator runs it. */
+/**
+ * A separate process with its output collected line by line: {@code java -jar target/jlb.jar ...}
+ * as an operator runs it, or a servlet container.
+ */
 final class JlbProcess implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("jlb.jar", "target/jlb.jar"));
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -31,19 +34,38 @@ final class JlbProcess implements AutoCloseable {
     record Outcome(int status, List<String> stdout, List<String> stderr) {
     }
 
+    private JlbProcess(List<String> command, Path directory, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        builder.environment().keySet().removeIf(name -> name.startsWith("JLB_") || name.equals("PORT"));
+        builder.environment().putAll(environment);
+        process = builder.start();
+        collect(process.getInputStream(), stdout);
+        collect(process.getErrorStream(), stderr);
+    }
+
     private JlbProcess(List<String> jvmOptions, Map<String, String> environment, String... args) throws IOException {
+        this(jarCommand(jvmOptions, args), null, environment);
+    }
+
+    private static List<String> jarCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("JLB_") || name.equals("PORT"));
-        builder.environment().putAll(environment);
-        process = builder.start();
-        collect(process.getInputStream(), stdout);
-        collect(process.getErrorStream(), stderr);
+        return command;
+    }
+
+    /** Runs {@code java} with the given arguments in the directory. */
+    static JlbProcess java(Path directory, List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(arguments);
+        return new JlbProcess(command, directory, Map.of());
     }
 
     static JlbProcess start(String... args) throws IOException {
@@ -96,7 +118,14 @@ final class JlbProcess implements AutoCloseable {
         await().atMost(Duration.ofSeconds(30)).until(
             () -> stderr.stream().anyMatch(matching) || !process.isAlive());
         return stderr.stream().filter(matching).findFirst()
-            .orElseThrow(() -> new AssertionError("jlb exited or never logged it: " + stderr));
+            .orElseThrow(() -> new AssertionError("the process exited or never logged it: " + stderr));
+    }
+
+    /** Everything printed so far, stdout and stderr. */
+    List<String> output() {
+        List<String> all = new ArrayList<>(stdout);
+        all.addAll(stderr);
+        return all;
     }
 
     /** Sends SIGTERM, as a service manager does to stop a service. */

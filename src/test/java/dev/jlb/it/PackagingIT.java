@@ -30,8 +30,10 @@ class PackagingIT {
             assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/jetty-ee10-proxy-12\\.1\\.12\\.jar")), entries.toString());
             assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/jetty-client-12\\.1\\.12\\.jar")), entries.toString());
             assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/yasson-.*\\.jar")), entries.toString());
+            // Exactly one SLF4J provider: java.util.logging, which every container has.
+            assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/slf4j-jdk14-.*\\.jar")), entries.toString());
             for (String forbidden : List.of("servlet-api", "jetty-server", "jetty-ee10-webapp", "jetty-ee10-servlet-",
-                "picocli", "dev/jlb/launcher/")) {
+                "jetty-slf4j-impl", "logback", "picocli", "dev/jlb/launcher/", "jetty-web.xml")) {
                 assertFalse(entries.stream().anyMatch(e -> e.contains(forbidden)), forbidden + " leaked into the WAR");
             }
         }

@@ -1,0 +1,133 @@
+package dev.jlb.it;
+
+import dev.jlb.launcher.TestServer;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static dev.jlb.it.RunningBalancer.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every container deployment of the WAR must show, checked from outside over HTTP. */
+final class ContainerChecks {
+    private ContainerChecks() {
+    }
+
+    static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    static void awaitListening(int port, JlbProcess container) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            if (!container.isAlive()) {
+                throw new AssertionError("the container exited: " + container.output());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return Http.get(uri(port, "/lb-health")).statusCode() == 200;
+            } catch (IOException | RuntimeException notYet) {
+                return false;
+            }
+        });
+    }
+
+    /** Proxying over both backends with the contract's headers, and the monitoring endpoints. */
+    static void balancesAndReports(int port, List<TestServer> backends, String algorithm) {
+        Set<String> answered = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri(port, "/item/" + i + "?q=" + i))
+                .timeout(Http.TIMEOUT).header("X-Backend-Server", "spoofed:1").build());
+            assertEquals(200, response.statusCode(), response.body());
+            JsonObject echo = json(response);
+            String server = echo.getString("server");
+            answered.add(server);
+            assertEquals(server, response.headers().firstValue("X-Backend-Server").orElseThrow());
+            JsonObject headers = echo.getJsonObject("headers");
+            assertEquals("jlb", headers.getString("X-Forwarded-By"));
+            assertEquals(server, headers.getString("X-Backend-Server"));
+            assertEquals("127.0.0.1", headers.getString("X-Forwarded-For"));
+            assertEquals("/item/" + i, echo.getString("path"));
+        }
+        assertEquals(backends.stream().map(TestServer::name).collect(java.util.stream.Collectors.toSet()), answered);
+
+        HttpResponse<String> health = Http.get(uri(port, "/lb-health"));
+        assertEquals(200, health.statusCode());
+        assertTrue(health.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        assertEquals("ok", json(health).getString("status"));
+        assertEquals(backends.size(), json(health).getInt("total_backends"));
+
+        JsonObject stats = json(Http.get(uri(port, "/lb-stats")));
+        assertEquals(algorithm, stats.getString("algorithm"));
+        assertEquals(6, stats.getInt("total_requests"));
+        assertEquals(backends.stream().map(TestServer::name).toList(),
+            stats.getJsonArray("backends").stream().map(JsonValue::asJsonObject).map(b -> b.getString("address")).toList());
+        assertEquals(405, Http.send(HttpRequest.newBuilder(uri(port, "/lb-stats"))
+            .POST(HttpRequest.BodyPublishers.noBody()).timeout(Http.TIMEOUT).build()).statusCode());
+    }
+
+    /** A backend that breaks off mid-response, with or without a length: the client's response is cut off too. */
+    static void cutsOffABrokenResponse(int port) throws Exception {
+        for (String query : List.of("abort_after_bytes=20000", "abort_after_bytes=20000&no_length=1")) {
+            String answer = Http.raw(port, "GET /cut?" + query + " HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer.lines().findFirst().orElse(""));
+            assertFalse(Framing.isComplete(answer), query + ": the cut response was framed as complete: "
+                + answer.substring(0, answer.indexOf("\r\n\r\n")));
+        }
+    }
+
+    /** The webapp's own start line reached the container's log, and no SLF4J complaint did. */
+    static void loggedCleanly(JlbProcess container, String algorithm) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> container.output().stream()
+            .anyMatch(line -> line.contains("jlb started: algorithm " + algorithm)));
+        List<String> complaints = container.output().stream()
+            .filter(line -> line.contains("SLF4J") || line.contains("multiple") && line.contains("provider")).toList();
+        assertEquals(List.of(), complaints);
+    }
+
+    /** After the container stopped, no more health checks reach the backends. */
+    static void healthChecksStopped(List<TestServer> backends) {
+        long checks = backends.stream().mapToLong(TestServer::healthChecks).sum();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+            .until(() -> backends.stream().mapToLong(TestServer::healthChecks).sum() == checks);
+    }
+
+    /** Copies a directory tree. */
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    /** Replaces the value of one setting in a Jetty override descriptor or a Tomcat context file. */
+    static String withSetting(String xml, String name, String value) {
+        String jetty = "(<param-name>" + name + "</param-name>\\s*<param-value>)[^<]*(</param-value>)";
+        String tomcat = "(<Parameter name=\"" + name + "\" value=\")[^\"]*(\")";
+        String changed = xml.replaceAll(jetty, "$1" + value + "$2").replaceAll(tomcat, "$1" + value + "$2");
+        assertFalse(changed.equals(xml) && !xml.contains(value), name + " is not in the file");
+        return changed;
+    }
+}

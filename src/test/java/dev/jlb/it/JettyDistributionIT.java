@@ -1,0 +1,55 @@
+package dev.jlb.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The very WAR of mvn package in the real Jetty 12.1.12 distribution (jetty-home from Maven
+ * Central), run as its own process from a copy of the project's jetty-base/.
+ */
+class JettyDistributionIT {
+    private static final Path JETTY_HOME = Path.of(System.getProperty("jetty.home", "target/containers/jetty-home-12.1.12"));
+
+    @Test
+    void theWarRunsInJettyHomeConfiguredByTheJettyBase(@TempDir Path temp) throws Exception {
+        assertTrue(Files.isRegularFile(JETTY_HOME.resolve("start.jar")), "no jetty-home at " + JETTY_HOME);
+        try (Backends backends = Backends.start(2)) {
+            // The project's layout: jetty-base/ beside target/jlb.war, the very file mvn package built.
+            Path base = temp.resolve("jetty-base");
+            ContainerChecks.copyTree(Path.of("jetty-base"), base);
+            Files.createDirectories(temp.resolve("target"));
+            Files.createSymbolicLink(temp.resolve("target/jlb.war"), RunningBalancer.WAR.toAbsolutePath());
+            Path override = base.resolve("webapps/jlb.d/override-web.xml");
+            String xml = Files.readString(override);
+            xml = ContainerChecks.withSetting(xml, "backends", backends.get(0).name() + "," + backends.get(1).name());
+            xml = ContainerChecks.withSetting(xml, "healthCheckInterval", "0.5");
+            Files.writeString(override, xml);
+
+            int port = JlbProcess.freePort();
+            long start = System.nanoTime();
+            try (JlbProcess jetty = JlbProcess.java(base, List.of("-jar", JETTY_HOME.resolve("start.jar").toString(),
+                "jetty.base=" + base, "jetty.http.port=" + port, "jetty.http.host=127.0.0.1"))) {
+                ContainerChecks.awaitListening(port, jetty);
+                System.out.println("jetty-home " + System.getProperty("jetty.version", "12.1.12") + " started jlb in "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+                // least_connections comes from jetty-base's override-web.xml; the WAR says round_robin.
+                ContainerChecks.balancesAndReports(port, backends.all(), "least_connections");
+                ContainerChecks.cutsOffABrokenResponse(port);
+                ContainerChecks.loggedCleanly(jetty, "least_connections");
+                assertTrue(Files.list(base.resolve("logs")).anyMatch(f -> f.getFileName().toString().endsWith(".request.log")),
+                    "no request log");
+
+                jetty.signalTerm();
+                jetty.awaitExit(Duration.ofSeconds(40));
+                ContainerChecks.healthChecksStopped(backends.all());
+            }
+        }
+    }
+}

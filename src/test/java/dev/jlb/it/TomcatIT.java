@@ -1,0 +1,65 @@
+package dev.jlb.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The very WAR of mvn package in the real Tomcat 11 distribution (from Maven Central), as its
+ * own process, configured by the project's deploy/tomcat/context.xml.
+ */
+class TomcatIT {
+    private static final Path CATALINA_HOME = Path.of(System.getProperty("catalina.home.dir",
+        "target/containers/apache-tomcat-11.0.18"));
+
+    @Test
+    void theWarRunsInTomcatConfiguredByContextXml(@TempDir Path temp) throws Exception {
+        assertTrue(Files.isRegularFile(CATALINA_HOME.resolve("bin/bootstrap.jar")), "no Tomcat at " + CATALINA_HOME);
+        try (Backends backends = Backends.start(2)) {
+            int port = JlbProcess.freePort();
+            Path base = temp.resolve("catalina-base");
+            ContainerChecks.copyTree(CATALINA_HOME.resolve("conf"), base.resolve("conf"));
+            for (String directory : List.of("logs", "temp", "webapps", "work", "conf/Catalina/localhost")) {
+                Files.createDirectories(base.resolve(directory));
+            }
+            Path serverXml = base.resolve("conf/server.xml");
+            Files.writeString(serverXml, Files.readString(serverXml)
+                .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
+                .replace("<Server port=\"8005\"", "<Server port=\"-1\""));
+
+            String context = Files.readString(Path.of("deploy/tomcat/context.xml"))
+                .replace("docBase=\"/opt/jlb/jlb.war\"", "docBase=\"" + RunningBalancer.WAR.toAbsolutePath() + "\"");
+            context = ContainerChecks.withSetting(context, "backends", backends.get(0).name() + "," + backends.get(1).name());
+            context = ContainerChecks.withSetting(context, "algorithm", "random");
+            context = ContainerChecks.withSetting(context, "healthCheckInterval", "0.5");
+            Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
+
+            long start = System.nanoTime();
+            try (JlbProcess tomcat = JlbProcess.java(base, List.of(
+                "-Dcatalina.home=" + CATALINA_HOME.toAbsolutePath(), "-Dcatalina.base=" + base,
+                "-Djava.io.tmpdir=" + base.resolve("temp"),
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
+                "-cp", CATALINA_HOME.resolve("bin/bootstrap.jar").toAbsolutePath() + java.io.File.pathSeparator
+                    + CATALINA_HOME.resolve("bin/tomcat-juli.jar").toAbsolutePath(),
+                "org.apache.catalina.startup.Bootstrap", "start"))) {
+                ContainerChecks.awaitListening(port, tomcat);
+                System.out.println("Tomcat started jlb in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+                // random comes from context.xml; the WAR says round_robin.
+                ContainerChecks.balancesAndReports(port, backends.all(), "random");
+                ContainerChecks.cutsOffABrokenResponse(port);
+                ContainerChecks.loggedCleanly(tomcat, "random");
+
+                tomcat.signalTerm();
+                tomcat.awaitExit(Duration.ofSeconds(40));
+                ContainerChecks.healthChecksStopped(backends.all());
+            }
+        }
+    }
+}
