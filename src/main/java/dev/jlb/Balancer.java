@@ -6,6 +6,7 @@ import dev.jlb.backend.BackendPool;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.health.HealthMonitor;
 import dev.jlb.health.OutlierDetector;
+import dev.jlb.metrics.BalancerMetrics;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class Balancer {
     private final BackendPool pool;
     private final OutlierDetector outliers;
     private final HealthMonitor healthMonitor;
+    private final BalancerMetrics metrics;
     private final LongSupplier nanoClock;
     private final RandomSource random;
     private final long startNanos;
@@ -40,6 +42,27 @@ public final class Balancer {
         this.pool = new BackendPool(backends, config.algorithm().create(random));
         this.outliers = new OutlierDetector(pool, config.ejection(), nanoClock);
         this.healthMonitor = new HealthMonitor(pool, config.healthChecks(), outliers, nanoClock);
+        this.metrics = new BalancerMetrics(pool, this::proxiedRequests);
+        pool.addListener(new MembershipLog());
+    }
+
+    /** Logs the backends that drain and leave. */
+    private static final class MembershipLog implements BackendPool.Listener {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Balancer.class);
+
+        @Override
+        public void added(Backend backend) {
+        }
+
+        @Override
+        public void removed(Backend backend) {
+            LOG.info("backend {} removed: its last request has ended", backend);
+        }
+
+        @Override
+        public void drained(Backend backend) {
+            LOG.info("backend {} is drained: no request in flight", backend);
+        }
     }
 
     /** Starts the health checks. */
@@ -63,6 +86,10 @@ public final class Balancer {
     /** The randomness of the algorithms, also used to spread retries. */
     public RandomSource random() {
         return random;
+    }
+
+    public BalancerMetrics metrics() {
+        return metrics;
     }
 
     public OutlierDetector outliers() {

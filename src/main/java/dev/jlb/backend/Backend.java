@@ -20,12 +20,17 @@ public final class Backend {
     private final BackendAddress address;
     private final String authority;
     private final String baseUri;
-    private final int weight;
+    private volatile int weight;
+    private volatile AdminState state = AdminState.ENABLED;
+    private volatile boolean removing;
+    private volatile BackendMeters meters = BackendMeters.NONE;
+    private volatile Runnable whenIdle;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    private final LongAdder ejections = new LongAdder();
     private final LatencyWindow latency = new LatencyWindow();
 
     // Passive health: failures in a row on live traffic, and ejection.
@@ -36,7 +41,7 @@ public final class Backend {
     private int ejectionsInARow;
 
     private final AtomicBoolean checkInFlight = new AtomicBoolean();
-    private volatile boolean healthy = true;
+    private volatile boolean healthy;
     private volatile boolean checked;
     private volatile long lastCheckNanos = NEVER;
     private volatile long lastCheckRoundTripNanos;
@@ -44,11 +49,21 @@ public final class Backend {
     private int consecutivePasses;
     private int consecutiveFailures;
 
+    /** A backend of the start-up configuration: assumed healthy until its first check. */
     public Backend(BackendSpec spec) {
+        this(spec, true);
+    }
+
+    /**
+     * @param assumedHealthy whether it takes traffic before its first health check (a backend
+     *                       added at run time does not)
+     */
+    public Backend(BackendSpec spec, boolean assumedHealthy) {
         this.address = spec.address();
         this.authority = address.toString();
         this.baseUri = "http://" + authority;
         this.weight = spec.weight();
+        this.healthy = assumedHealthy;
     }
 
     public BackendAddress address() {
@@ -69,6 +84,52 @@ public final class Backend {
         return weight;
     }
 
+    public void weight(int weight) {
+        this.weight = weight;
+    }
+
+    public AdminState state() {
+        return state;
+    }
+
+    public void state(AdminState state) {
+        this.state = state;
+    }
+
+    /** {@code enabled}, {@code draining}, or {@code drained} once a draining backend has nothing in flight. */
+    public String stateName() {
+        if (state == AdminState.ENABLED && !removing) {
+            return "enabled";
+        }
+        return inFlight.get() == 0 ? "drained" : "draining";
+    }
+
+    /** Whether it is on its way out of the pool, once its requests in flight have finished. */
+    public boolean isRemoving() {
+        return removing;
+    }
+
+    public void markRemoving() {
+        removing = true;
+    }
+
+    /** Where its traffic is recorded for metrics. */
+    public BackendMeters meters() {
+        return meters;
+    }
+
+    public void meters(BackendMeters meters) {
+        this.meters = meters;
+    }
+
+    /**
+     * An action for when the last request in flight ends while the backend takes no new ones
+     * (draining or being removed).
+     */
+    public void whenIdle(Runnable action) {
+        this.whenIdle = action;
+    }
+
     // ---- traffic -------------------------------------------------------------------------
 
     /** A request is being sent to this backend. Must be paired with exactly one {@link #requestEnded}. */
@@ -81,9 +142,14 @@ public final class Backend {
      * @param failed whether the request ended without a complete response from this backend
      */
     public void requestEnded(boolean failed) {
-        inFlight.decrementAndGet();
         if (failed) {
             failures.increment();
+        }
+        if (inFlight.decrementAndGet() == 0 && (state != AdminState.ENABLED || removing)) {
+            Runnable action = whenIdle;
+            if (action != null) {
+                action.run();
+            }
         }
     }
 
@@ -126,9 +192,9 @@ public final class Backend {
         return healthy;
     }
 
-    /** Whether the backend may take new requests: healthy and not ejected. */
+    /** Whether the backend may take new requests: healthy, not ejected, enabled and staying. */
     public boolean isEligible() {
-        return healthy && !ejected;
+        return healthy && !ejected && state == AdminState.ENABLED && !removing;
     }
 
     /** Why the backend takes no traffic: {@code ejected}, {@code health_check}, or {@code null} when it does. */
@@ -157,6 +223,11 @@ public final class Backend {
         return ejected;
     }
 
+    /** How many times it was ejected. */
+    public long ejections() {
+        return ejections.sum();
+    }
+
     /**
      * Ejects the backend, unless it is ejected already, for the policy's time: longer for each
      * ejection in a row, and "in a row" ends once the backend has been back longer than the
@@ -176,6 +247,7 @@ public final class Backend {
         ejectedUntilNanos = nowNanos + time.toNanos();
         failuresInARow.set(0);
         ejected = true;
+        ejections.increment();
         return time;
     }
 

@@ -3,29 +3,66 @@ package dev.jlb.backend;
 import dev.jlb.algorithm.Algorithm;
 import dev.jlb.algorithm.Picker;
 import dev.jlb.algorithm.RandomSource;
+import dev.jlb.config.BackendAddress;
+import dev.jlb.config.BackendSpec;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The backends and the snapshot of those eligible for traffic. Request threads read the
- * snapshot through one volatile field and pick from it; every change of health rebuilds a
- * whole new snapshot, one rebuild at a time, and publishes it only if the eligible set changed.
+ * snapshot through one volatile field and pick from it; every change of health, weight, state or
+ * membership rebuilds a whole new snapshot, one rebuild at a time, and publishes it only if it
+ * differs.
  */
 public final class BackendPool {
-    private final List<Backend> backends;
     private final Algorithm algorithm;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<Backend> backends;
     private volatile Snapshot snapshot;
 
-    /** The eligible backends and the algorithm's picker for exactly them. */
-    private record Snapshot(List<Backend> eligible, Picker picker) {
+    /** The eligible backends with the weights they had, and the algorithm's picker for exactly them. */
+    private record Snapshot(List<Backend> eligible, List<Integer> weights, Picker picker) {
+    }
+
+    /** Told when a backend joins or leaves the pool, or has drained. */
+    public interface Listener {
+        void added(Backend backend);
+
+        void removed(Backend backend);
+
+        /** A draining backend's last request in flight has ended. */
+        default void drained(Backend backend) {
+        }
+    }
+
+    /** Why a change of membership was refused. */
+    public enum Refusal {
+        ALREADY_PRESENT, UNKNOWN, LAST_BACKEND
+    }
+
+    /** A refused change of membership. */
+    public static final class RefusedException extends Exception {
+        private final Refusal refusal;
+
+        RefusedException(Refusal refusal, String message) {
+            super(message);
+            this.refusal = refusal;
+        }
+
+        public Refusal refusal() {
+            return refusal;
+        }
     }
 
     public BackendPool(List<Backend> backends, Algorithm algorithm) {
         this.backends = List.copyOf(backends);
         this.algorithm = algorithm;
         this.snapshot = build(filterEligible());
+        this.backends.forEach(this::watch);
     }
 
     /** Chooses a backend for a request, or {@code null} when none is eligible. */
@@ -33,9 +70,18 @@ public final class BackendPool {
         return snapshot.picker().pick();
     }
 
-    /** Every backend, in configuration order. */
+    /** Every backend, in the order they joined. */
     public List<Backend> backends() {
         return backends;
+    }
+
+    public Optional<Backend> find(BackendAddress address) {
+        for (Backend backend : backends) {
+            if (backend.address().equals(address)) {
+                return Optional.of(backend);
+            }
+        }
+        return Optional.empty();
     }
 
     public Algorithm algorithm() {
@@ -47,10 +93,64 @@ public final class BackendPool {
         return snapshot.eligible();
     }
 
-    /** Rebuilds the snapshot after a change of health or ejection; publishes it only if the eligible set changed. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+        backends.forEach(listener::added);
+    }
+
+    /**
+     * Adds a backend; it takes traffic once a health check has passed.
+     *
+     * @throws RefusedException if a backend with that address is in the pool
+     */
+    public Backend add(BackendSpec spec) throws RefusedException {
+        Backend backend;
+        synchronized (this) {
+            if (find(spec.address()).isPresent()) {
+                throw new RefusedException(Refusal.ALREADY_PRESENT, "backend " + spec.address() + " is already present");
+            }
+            backend = new Backend(spec, false);
+            watch(backend);
+            List<Backend> more = new ArrayList<>(backends);
+            more.add(backend);
+            backends = List.copyOf(more);
+        }
+        listeners.forEach(listener -> listener.added(backend));
+        return backend;
+    }
+
+    /**
+     * Takes a backend out of rotation at once and out of the pool once its requests in flight
+     * have finished.
+     *
+     * @throws RefusedException if it is unknown, or the last backend not already being removed
+     */
+    public Backend remove(BackendAddress address) throws RefusedException {
+        Backend backend;
+        synchronized (this) {
+            backend = find(address).orElseThrow(() ->
+                new RefusedException(Refusal.UNKNOWN, "no backend " + address));
+            if (!backend.isRemoving()) {
+                long staying = backends.stream().filter(b -> !b.isRemoving()).count();
+                if (staying <= 1) {
+                    throw new RefusedException(Refusal.LAST_BACKEND,
+                        "backend " + address + " is the last one; add another before removing it");
+                }
+                backend.markRemoving();
+            }
+            rebuild();
+        }
+        if (backend.inFlight() == 0) {
+            forget(backend);
+        }
+        return backend;
+    }
+
+    /** Rebuilds the snapshot after a change; publishes it only if the eligible set or a weight changed. */
     public synchronized void rebuild() {
         List<Backend> eligible = filterEligible();
-        if (!eligible.equals(snapshot.eligible())) {
+        Snapshot current = snapshot;
+        if (!eligible.equals(current.eligible()) || !weights(eligible).equals(current.weights())) {
             snapshot = build(eligible);
         }
     }
@@ -76,6 +176,30 @@ public final class BackendPool {
         return null;
     }
 
+    private void watch(Backend backend) {
+        backend.whenIdle(() -> {
+            if (backend.isRemoving()) {
+                forget(backend);
+            } else {
+                listeners.forEach(listener -> listener.drained(backend));
+            }
+        });
+    }
+
+    /** Drops a backend that is being removed, once; its last request has ended. */
+    private void forget(Backend backend) {
+        synchronized (this) {
+            if (!backends.contains(backend)) {
+                return;
+            }
+            List<Backend> fewer = new ArrayList<>(backends);
+            fewer.remove(backend);
+            backends = List.copyOf(fewer);
+            rebuild();
+        }
+        listeners.forEach(listener -> listener.removed(backend));
+    }
+
     private List<Backend> filterEligible() {
         List<Backend> eligible = new ArrayList<>(backends.size());
         for (Backend backend : backends) {
@@ -86,7 +210,12 @@ public final class BackendPool {
         return List.copyOf(eligible);
     }
 
+    private static List<Integer> weights(List<Backend> backends) {
+        return backends.stream().map(Backend::weight).toList();
+    }
+
     private Snapshot build(List<Backend> eligible) {
-        return new Snapshot(eligible, eligible.isEmpty() ? Picker.NONE : algorithm.pickerFor(eligible));
+        return new Snapshot(eligible, weights(eligible),
+            eligible.isEmpty() ? Picker.NONE : algorithm.pickerFor(eligible));
     }
 }

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * @param maxRequestBodySize largest request body accepted, in bytes; -1 for no limit
  * @param shutdownGrace      how long requests in flight may take to finish at shutdown
  * @param forwardedBy        value of the {@code X-Forwarded-By} header
+ * @param adminToken         the bearer token of /lb-admin; empty when /lb-admin is off
+ * @param monitorAllow       the client addresses allowed to the monitoring endpoints
  */
 public record BalancerConfig(
     List<BackendSpec> backends,
@@ -31,10 +33,18 @@ public record BalancerConfig(
     Duration connectTimeout,
     long maxRequestBodySize,
     Duration shutdownGrace,
-    String forwardedBy) {
+    String forwardedBy,
+    String adminToken,
+    AddressRanges monitorAllow) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
+    }
+
+    /** Never prints the admin token. */
+    @Override
+    public String toString() {
+        return "BalancerConfig[algorithm=" + algorithm.configName() + ", backends=" + describeBackends() + "]";
     }
 
     /**
@@ -68,7 +78,9 @@ public record BalancerConfig(
             parse(sources, Setting.CONNECT_TIMEOUT, ValueParsers::seconds),
             parse(sources, Setting.MAX_REQUEST_BODY_SIZE, ValueParsers::bytes),
             parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds),
-            parse(sources, Setting.FORWARDED_BY, ValueParsers::headerValue));
+            parse(sources, Setting.FORWARDED_BY, ValueParsers::headerValue),
+            parse(sources, Setting.ADMIN_TOKEN, ValueParsers::token),
+            parse(sources, Setting.MONITOR_ALLOW, AddressRanges::parse));
     }
 
     private static Long boundedBytes(String text, long max) {
@@ -92,6 +104,11 @@ public record BalancerConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(raw.source(), e.getMessage());
         }
+    }
+
+    /** Whether /lb-admin is on. */
+    public boolean adminEnabled() {
+        return !adminToken.isEmpty();
     }
 
     /** The backends as {@code HOST:PORT[=WEIGHT]}, comma-separated, for logs. */

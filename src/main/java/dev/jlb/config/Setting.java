@@ -26,6 +26,9 @@ public enum Setting {
     MAX_REQUEST_BODY_SIZE("maxRequestBodySize", "unlimited"),
     SHUTDOWN_GRACE("shutdownGrace", "30"),
     FORWARDED_BY("forwardedBy", "jlb"),
+    /** Enables /lb-admin; empty leaves it off. */
+    ADMIN_TOKEN("adminToken", ""),
+    MONITOR_ALLOW("monitorAllow", "0.0.0.0/0,::/0"),
     /** The embedded launcher's port; a servlet container chooses its own. */
     PORT("port", "8080", true),
     /** The embedded launcher's idle timeout for client connections; a container has its own. */

@@ -169,6 +169,21 @@ public final class ValueParsers {
         return text;
     }
 
+    /**
+     * Parses a bearer token: empty (for none) or visible ASCII without spaces. The message never
+     * repeats the value, which is a secret.
+     */
+    public static String token(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                throw new IllegalArgumentException("the token has a character other than visible ASCII"
+                    + " (position " + (i + 1) + ")");
+            }
+        }
+        return text;
+    }
+
     /** Parses a non-empty header value of visible ASCII characters and inner spaces. */
     public static String headerValue(String text) {
         if (text.isEmpty()) {

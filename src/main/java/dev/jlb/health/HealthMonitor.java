@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  * <p>Checks use their own HTTP client, apart from the proxy's: a proxy connection pool that is
  * saturated by traffic must not make healthy backends fail their checks.
  */
-public final class HealthMonitor {
+public final class HealthMonitor implements BackendPool.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
     private final BackendPool pool;
@@ -68,6 +68,7 @@ public final class HealthMonitor {
     /** Starts checking: the first round at once, then one every interval. */
     public void start() throws Exception {
         client.start();
+        pool.addListener(this);
         long interval = policy.interval().toMillis();
         scheduler.scheduleAtFixedRate(this::checkAll, 0, interval, TimeUnit.MILLISECONDS);
     }
@@ -80,6 +81,18 @@ public final class HealthMonitor {
         } catch (Exception e) {
             LOG.debug("stopping the health check client failed", e);
         }
+    }
+
+    /** A backend that joins the pool is checked at once: it takes traffic once a check has passed. */
+    @Override
+    public void added(Backend backend) {
+        if (client.isStarted() && backend.beginCheck()) {
+            scheduler.execute(() -> check(backend));
+        }
+    }
+
+    @Override
+    public void removed(Backend backend) {
     }
 
     /** One round: a check of every backend whose previous check has finished. */
@@ -125,6 +138,7 @@ public final class HealthMonitor {
 
     private void record(Backend backend, long start, boolean passed, String reason) {
         long now = nanoClock.getAsLong();
+        backend.meters().healthChecked(passed);
         if (backend.endCheck(passed, now, now - start, policy.rise(), policy.fall())) {
             pool.rebuild();
             if (backend.isHealthy()) {

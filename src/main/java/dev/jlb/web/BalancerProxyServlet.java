@@ -61,6 +61,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         contextPathLength = config.getServletContext().getContextPath().length();
         onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
         super.init(new ProxyServletConfig(config, balancer.config()));
+        balancer.metrics().watchProxyClient(getHttpClient());
     }
 
     @Override

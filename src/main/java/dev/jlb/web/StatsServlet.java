@@ -33,7 +33,7 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
 
     static BackendStats stats(Backend backend, long nowNanos) {
         long latency = backend.latencyMillis(nowNanos);
-        return new BackendStats(backend.authority(), BackendViews.healthy(backend), "enabled", backend.inFlight(),
+        return new BackendStats(backend.authority(), BackendViews.healthy(backend), backend.stateName(), backend.inFlight(),
             backend.weight(), BackendViews.responseTimeMillis(backend),
             BackendViews.secondsSinceLastCheck(backend, nowNanos), backend.requests(), backend.failures(),
             latency < 0 ? null : latency, backend.outReason(), backend.retries());
