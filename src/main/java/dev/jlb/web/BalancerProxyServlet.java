@@ -324,10 +324,10 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
                                           HttpServletResponse proxyResponse, Throwable failure) {
-        // Jetty reports a backend that fails during the upload as a failed read of the client's
-        // body; the response failure that follows decides what the client gets.
-        boolean backendFailed = proxyRequest.getBody() instanceof UpstreamContent content && content.failed();
-        if (!backendFailed) {
+        // A failure here after the backend side failed is one of the client's body being discarded:
+        // the response failure decides what the client gets.
+        UpstreamContent content = proxyRequest.getBody() instanceof UpstreamContent body ? body : null;
+        if (content == null || !content.failed()) {
             BackendCall call = call(clientRequest);
             if (call != null) {
                 call.clientFailed();
@@ -335,6 +335,10 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             proxyResponse.setStatus(clientRequestStatus(failure));
         }
         proxyRequest.abort(failure);
+        if (content != null) {
+            // An error answer waiting for the end of the body goes out now.
+            content.bodyRead();
+        }
     }
 
     @Override
@@ -430,6 +434,12 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           int status) {
         BackendCall call = call(clientRequest);
+        UpstreamContent upload = call == null ? null : call.body();
+        if (upload != null && !upload.isClientBodyRead() && !proxyResponse.isCommitted()) {
+            // Answer once the client has sent its body, or it could not read the answer (see UpstreamContent).
+            upload.whenClientBodyRead(() -> sendProxyResponseError(clientRequest, proxyResponse, status));
+            return;
+        }
         if (proxyResponse.isCommitted() && !onJetty) {
             // Never let the container finish a response the backend broke off.
             ResponseAbort.abortByDispatch(clientRequest);

@@ -102,6 +102,19 @@ class RetryIT {
     }
 
     @Test
+    void anUploadWaitingForContinueGets502AtOnceWhenItsBackendCannotBeReached() throws Exception {
+        try (Backends backends = Backends.start(1);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+            awaitFirstChecks(balancer);
+            backends.get(0).stop();
+            // The client sends its body only once told to continue; nobody will tell it.
+            String answer = Http.raw(balancer.port(), "POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 300000\r\n"
+                + "Expect: 100-continue\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 502"), answer);
+        }
+    }
+
+    @Test
     void anIdempotentRequestIsRetriedWhenTheBackendDropsTheConnectionButAPostIsNot() throws Exception {
         try (Backends backends = Backends.start(2);
              RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
