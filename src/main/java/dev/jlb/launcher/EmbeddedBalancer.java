@@ -3,6 +3,7 @@ package dev.jlb.launcher;
 import dev.jlb.config.ServerConfig;
 import dev.jlb.web.BalancerLifecycle;
 
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.CustomRequestLog;
@@ -68,11 +69,15 @@ public final class EmbeddedBalancer implements AutoCloseable {
         connector.setIdleTimeout(config.clientTimeout().toMillis());
         server.addConnector(connector);
 
-        WebAppContext webapp = new WebAppContext();
-        webapp.setContextPath("/");
+        // No session or security handler: jlb's web.xml uses neither, and both would cost every request.
+        WebAppContext webapp = new WebAppContext("/", null, null, null, new ErrorPageErrorHandler(), 0);
         webapp.setWar(war.toAbsolutePath().toString());
         webapp.setAttribute(BalancerLifecycle.LAUNCHER_OPTIONS_ATTRIBUTE, Map.copyOf(options));
         webapp.setThrowUnavailableOnStartupException(true);
+        // Jetty's webdefault adds a default servlet, JSP and a security constraint against TRACE
+        // that is evaluated on every request; jlb's web.xml maps every path itself and the proxy
+        // refuses TRACE on its own.
+        webapp.setDefaultsDescriptor(null);
         // The webapp logs through the launcher's SLF4J, configured by its jetty-logging.properties.
         webapp.getProtectedClassMatcher().add("org.slf4j.");
         server.setHandler(webapp);

@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class TestServer implements AutoCloseable {
                 }
                 int chunks = intParam(query, "chunks", 0);
                 int abortAfter = intParam(query, "abort_after_bytes", -1);
-                int size = intParam(query, "size", -1);
+                long size = longParam(query, "size", -1);
                 if (chunks > 0) {
                     response.setStatus(status);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -215,7 +216,8 @@ public final class TestServer implements AutoCloseable {
                 } else if (size >= 0) {
                     response.setStatus(status);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-                    response.write(true, ByteBuffer.wrap(filler(size)), callback);
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
+                    new FillerStream(response, callback, size).iterate();
                 } else {
                     sendJson(response, status, echo(request, body), callback);
                 }
@@ -255,6 +257,60 @@ public final class TestServer implements AutoCloseable {
             }
             return json.append("}, \"body_bytes\": ").append(body.bytes())
                 .append(", \"body_sha256\": ").append(JsonString.quote(body.sha256())).append("}").toString();
+        }
+    }
+
+    /**
+     * Streams {@code size} filler bytes in 64 KiB writes, one after another without recursion, so
+     * that even a 1 GiB answer needs no memory. Each chunk holds whole periods of the filler, so
+     * consecutive chunks continue it.
+     */
+    private static final class FillerStream extends IteratingCallback {
+        private final Response response;
+        private final Callback callback;
+        private final long size;
+        private long sent;
+        private boolean done;
+
+        FillerStream(Response response, Callback callback, long size) {
+            this.response = response;
+            this.callback = callback;
+            this.size = size;
+        }
+
+        @Override
+        protected Action process() {
+            if (done) {
+                return Action.SUCCEEDED;
+            }
+            int chunk = (int) Math.min(FILLER_CHUNK.length, size - sent);
+            sent += chunk;
+            done = sent == size;
+            response.write(done, ByteBuffer.wrap(FILLER_CHUNK, 0, chunk), this);
+            return Action.SCHEDULED;
+        }
+
+        @Override
+        protected void onCompleteSuccess() {
+            callback.succeeded();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable failure) {
+            callback.failed(failure);
+        }
+    }
+
+    /** A query parameter as a long, or the default when absent or not a number. */
+    private static long longParam(Fields query, String name, long defaultValue) {
+        String value = query.getValue(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return defaultValue;
         }
     }
 
@@ -300,11 +356,15 @@ public final class TestServer implements AutoCloseable {
         return new Body(bytes, HexFormat.of().formatHex(digest.digest()));
     }
 
-    private static byte[] filler(int size) {
+    /** {@code size} bytes of the filler: lines of letters, byte i being {@code a + i % 26}, each 64th a newline. */
+    public static byte[] filler(int size) {
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
             bytes[i] = (byte) (i % 64 == 63 ? '\n' : 'a' + i % 26);
         }
         return bytes;
     }
+
+    /** Filler in whole periods of 64 * 26 bytes, about 64 KiB, so that consecutive chunks continue it. */
+    private static final byte[] FILLER_CHUNK = filler(64 * 26 * 39);
 }

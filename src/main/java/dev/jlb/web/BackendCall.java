@@ -8,7 +8,6 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -20,19 +19,30 @@ import java.util.concurrent.RejectedExecutionException;
 final class BackendCall implements Request.BeginListener, Response.CompleteListener {
     private final Backend backend;
     private final Balancer balancer;
-    private final long startNanos;
+    private long startNanos;
+    private volatile boolean started;
     private volatile boolean began;
     private volatile int status;
     private volatile boolean responseStarted;
     private volatile boolean clientFailed;
     private UpstreamContent body;
-    private volatile List<String> connectionHeaders;
 
+    /** An attempt at this backend, not yet sent. */
     BackendCall(Backend backend, Balancer balancer) {
         this.backend = backend;
         this.balancer = balancer;
+    }
+
+    /** The request is being sent: it is in flight from now until {@link #onComplete}. */
+    void start(UpstreamContent body) {
+        this.body = body;
         this.startNanos = balancer.nanoTime();
         backend.requestStarted();
+        started = true;
+    }
+
+    boolean isStarted() {
+        return started;
     }
 
     Backend backend() {
@@ -42,10 +52,6 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
     /** The body streamed to the backend, kept for a replay elsewhere if it fits. */
     UpstreamContent body() {
         return body;
-    }
-
-    void body(UpstreamContent body) {
-        this.body = body;
     }
 
     /** HttpClient began to send the request: the backend may have received some of it. */
@@ -63,15 +69,6 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
         this.status = status;
         long now = balancer.nanoTime();
         backend.recordLatency(now, now - startNanos);
-    }
-
-    /** Header names the response's {@code Connection} header lists, to be dropped; {@code null} for none. */
-    List<String> connectionHeaders() {
-        return connectionHeaders;
-    }
-
-    void connectionHeaders(List<String> names) {
-        connectionHeaders = names;
     }
 
     /** Whether content of the backend's response has begun to flow to the client. */

@@ -15,7 +15,6 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.BadMessageException;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ClientConnector;
@@ -23,7 +22,6 @@ import org.eclipse.jetty.io.ClientConnector;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,19 +33,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * counting and health live in {@link Balancer}.
  */
 public class BalancerProxyServlet extends AsyncMiddleManServlet {
-    static final String X_BACKEND_SERVER = "X-Backend-Server";
-    static final String X_FORWARDED_BY = "X-Forwarded-By";
-
-    private static final String BACKEND_ATTRIBUTE = Backend.class.getName();
     private static final String CALL_ATTRIBUTE = BackendCall.class.getName();
     private static final String RETRY_ATTRIBUTE = RetryState.class.getName();
     private static final byte[] NO_BACKEND = JsonErrors.body("no healthy backend");
     private static final byte[] BAD_GATEWAY = JsonErrors.body("bad gateway: no complete answer from the backend");
     private static final byte[] GATEWAY_TIMEOUT = JsonErrors.body("gateway timeout: the backend did not answer in time");
     private static final byte[] TOO_LARGE = JsonErrors.body("request body too large");
+    private static final byte[] TRACE_REFUSED = JsonErrors.body("TRACE is not allowed");
 
     private transient Balancer balancer;
-    private transient HttpField forwardedBy;
+    private transient ForwardingHeaders headers;
     private int contextPathLength;
     private boolean onJetty;
 
@@ -57,7 +52,9 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (balancer == null) {
             throw new UnavailableException("jlb did not start; the log says why");
         }
-        forwardedBy = new HttpField(X_FORWARDED_BY, balancer.config().forwardedBy());
+        String via = config.getInitParameter("viaHost");
+        headers = new ForwardingHeaders(balancer.config().forwardedBy(), via == null ? balancer.config().forwardedBy() : via,
+            Boolean.parseBoolean(config.getInitParameter("preserveHost")), config.getInitParameter("hostHeader"));
         contextPathLength = config.getServletContext().getContextPath().length();
         onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
         super.init(new ProxyServletConfig(config, balancer.config()));
@@ -88,6 +85,12 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
         throws ServletException, IOException {
         ResponseAbort.throwIfRequested(clientRequest, proxyResponse);
+        if ("TRACE".equals(clientRequest.getMethod())) {
+            // As nginx does: TRACE would echo credentials back to a script (cross-site tracing).
+            proxyResponse.setHeader("Allow", "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
+            JsonErrors.send(proxyResponse, HttpStatus.METHOD_NOT_ALLOWED_405, TRACE_REFUSED);
+            return;
+        }
         long limit = balancer.config().maxRequestBodySize();
         if (limit >= 0 && clientRequest.getContentLengthLong() > limit) {
             proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
@@ -105,7 +108,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (backend == null) {
             return null;
         }
-        clientRequest.setAttribute(BACKEND_ATTRIBUTE, backend);
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer));
         balancer.requestProxied();
         return target(backend, clientRequest);
     }
@@ -137,45 +140,16 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
 
     // ---- the request to the backend ---------------------------------------------------------
 
+    /** Copies the client's headers and adds the proxy's, in one pass (see {@link ForwardingHeaders}). */
     @Override
-    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
-        return super.newProxyRequest(clientRequest, rewrittenTarget)
-            .idleTimeout(balancer.config().backendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        Backend backend = call(clientRequest).backend();
+        proxyRequest.headers(upstream -> headers.forward(clientRequest, backend, upstream.clear()));
     }
 
+    /** Nothing left to add: {@link #copyRequestHeaders} added the proxy's headers already. */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        super.addProxyHeaders(clientRequest, proxyRequest);
-        Backend backend = (Backend) clientRequest.getAttribute(BACKEND_ATTRIBUTE);
-        String forwardedFor = forwardedFor(clientRequest);
-        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
-        String proto = clientRequest.getScheme();
-        proxyRequest.headers(headers -> {
-            // put() replaces whatever the client sent under these names.
-            headers.put(forwardedBy);
-            headers.put(X_BACKEND_SERVER, backend.authority());
-            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, proto);
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            } else {
-                headers.remove(HttpHeader.X_FORWARDED_HOST);
-            }
-        });
-    }
-
-    /** The client's {@code X-Forwarded-For} chain, if any, with the client's address appended (as nginx does). */
-    private static String forwardedFor(HttpServletRequest clientRequest) {
-        String remote = clientRequest.getRemoteAddr();
-        Enumeration<String> previous = clientRequest.getHeaders(HttpHeader.X_FORWARDED_FOR.asString());
-        if (previous == null || !previous.hasMoreElements()) {
-            return remote;
-        }
-        StringBuilder chain = new StringBuilder();
-        while (previous.hasMoreElements()) {
-            chain.append(previous.nextElement()).append(", ");
-        }
-        return chain.append(remote).toString();
     }
 
     @Override
@@ -227,17 +201,16 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
 
     private void send(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
                       UpstreamContent body) {
-        Backend backend = (Backend) clientRequest.getAttribute(BACKEND_ATTRIBUTE);
+        BackendCall call = call(clientRequest);
+        Backend backend = call.backend();
         long length = clientRequest.getContentLengthLong();
         if (body != null && length >= 0) {
             // Jetty drops the length of a body it streams in parts; the body passes unchanged, so it holds.
             proxyRequest.headers(headers -> headers.put(HttpHeader.CONTENT_LENGTH, length));
         }
-        BackendCall call = new BackendCall(backend, balancer);
-        call.body(body);
-        clientRequest.setAttribute(CALL_ATTRIBUTE, call);
+        call.start(body);
         proxyRequest.onRequestBegin(call).onComplete(call);
-        proxyResponse.setHeader(X_BACKEND_SERVER, backend.authority());
+        proxyResponse.setHeader(ForwardingHeaders.X_BACKEND_SERVER, backend.authority());
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
@@ -246,26 +219,14 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
-        BackendCall call = call(clientRequest);
-        call.responseHeadersReceived(serverResponse.getStatus());
-        call.connectionHeaders(HopByHop.namedInConnection(serverResponse.getHeaders()));
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        call(clientRequest).responseHeadersReceived(serverResponse.getStatus());
+        ForwardingHeaders.copyResponse(serverResponse, proxyResponse);
         if (onJetty && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
             && "HTTP/1.1".equals(clientRequest.getProtocol())) {
             // Chunked even when the connection is to close after it, rather than ended by the close:
             // only then can the client tell a response the backend broke off from a complete one.
             proxyResponse.setHeader(HttpHeader.TRANSFER_ENCODING.asString(), "chunked");
         }
-    }
-
-    @Override
-    protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse,
-                                                   HttpField field) {
-        // Ours, set when the request was sent, names the backend; a backend's own must not replace it.
-        if (field.is(X_BACKEND_SERVER) || HopByHop.isNamed(call(clientRequest).connectionHeaders(), field)) {
-            return null;
-        }
-        return field;
     }
 
     @Override
@@ -368,7 +329,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private boolean retried(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                             Response serverResponse, Throwable failure) {
         BackendCall call = call(clientRequest);
-        if (call == null || call.hasClientFailed() || serverResponse != null || call.hasResponseStarted()
+        if (call == null || !call.isStarted() || call.hasClientFailed() || serverResponse != null || call.hasResponseStarted()
             || proxyResponse.isCommitted() || failure instanceof TimeoutException) {
             return false;
         }
@@ -396,7 +357,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         }
         call.backend().retried();
         state.tried.add(next);
-        clientRequest.setAttribute(BACKEND_ATTRIBUTE, next);
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(next, balancer));
         Request retry = newProxyRequest(clientRequest, target(next, clientRequest));
         copyRequestHeaders(clientRequest, retry);
         addProxyHeaders(clientRequest, retry);
