@@ -52,7 +52,10 @@ public final class EmbeddedBalancer implements AutoCloseable {
      */
     public static EmbeddedBalancer start(Path war, ServerConfig config, Map<String, String> options, Path accessLog)
         throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Everything waits asynchronously, so threads block only briefly: a pool sized for the cores
+        // the JVM sees, rather than Jetty's 200, costs less memory and fewer context switches.
+        int cores = Runtime.getRuntime().availableProcessors();
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(32, 16 * cores), Math.min(8, 2 * cores));
         threads.setName("jlb");
         Server server = new Server(threads);
 

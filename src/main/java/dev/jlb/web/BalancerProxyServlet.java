@@ -239,7 +239,9 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     /** Writes a chunk and sends it at once, so that streamed responses reach the client as they arrive. */
     @Override
     protected void writeProxyResponseContent(ServletOutputStream output, ByteBuffer content) throws IOException {
-        super.writeProxyResponseContent(output, content);
+        if (!BufferWrites.write(output, content)) {
+            super.writeProxyResponseContent(output, content);
+        }
         if (output.isReady()) {
             output.flush();
         }

@@ -19,6 +19,7 @@ final class ProxyServletConfig implements ServletConfig {
     /** Size of the proxy's own thread pool in a container that offers none (Tomcat). */
     static final String FALLBACK_MAX_THREADS = "256";
     private static final String UPSTREAM_HEADERS_SIZE = "65536";
+    private static final String RESPONSE_BUFFER_SIZE = "65536";
     private static final String SERVER_EXECUTOR_ATTRIBUTE = "org.eclipse.jetty.server.Executor";
 
     private final ServletConfig servletConfig;
@@ -36,6 +37,8 @@ final class ProxyServletConfig implements ServletConfig {
             // Generous limits towards backends: what the client's side accepted must fit once our headers are added.
             "maxRequestHeadersSize", orDefault("maxRequestHeadersSize", UPSTREAM_HEADERS_SIZE),
             "maxResponseHeadersSize", orDefault("maxResponseHeadersSize", UPSTREAM_HEADERS_SIZE),
+            // Large bodies come in fewer, larger chunks: each chunk costs the proxy the same work.
+            "responseBufferSize", orDefault("responseBufferSize", RESPONSE_BUFFER_SIZE),
             "maxThreads", orDefault("maxThreads",
                 servletConfig.getServletContext().getAttribute(SERVER_EXECUTOR_ATTRIBUTE) == null
                     ? FALLBACK_MAX_THREADS : "-"));

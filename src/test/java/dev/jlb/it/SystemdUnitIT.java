@@ -65,7 +65,10 @@ class SystemdUnitIT {
     @Test
     void itsCommandLineRunsJlbAndSigtermStopsItWithStatus0(@TempDir Path logs) throws Exception {
         Map<String, String> unit = directives();
-        String javaOpts = unit.get("Environment").replaceAll("^\"JAVA_OPTS=|\"$", "");
+        String javaOpts = Files.readAllLines(UNIT).stream()
+            .filter(line -> line.startsWith("Environment=\"JAVA_OPTS="))
+            .findFirst().orElseThrow()
+            .replaceAll("^Environment=\"JAVA_OPTS=|\"$", "");
         int port = JlbProcess.freePort();
         try (Backends backends = Backends.start(1)) {
             List<String> arguments = new ArrayList<>();
