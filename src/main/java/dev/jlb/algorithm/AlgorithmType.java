@@ -7,10 +7,10 @@ import java.util.stream.Collectors;
 
 /** The algorithms by their configuration names. */
 public enum AlgorithmType {
-    ROUND_ROBIN(RoundRobin::create),
+    ROUND_ROBIN(random -> RoundRobin.create()),
     LEAST_CONNECTIONS(LeastConnections::create),
     RANDOM(RandomChoice::create),
-    WEIGHTED_ROUND_ROBIN(WeightedRoundRobin::create);
+    WEIGHTED_ROUND_ROBIN(random -> WeightedRoundRobin.create());
 
     private final Function<RandomSource, Algorithm> factory;
 

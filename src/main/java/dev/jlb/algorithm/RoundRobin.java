@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The eligible backends in turn. One shared counter, started at a random position so that
- * several balancers do not all begin with the first backend, and kept across rebuilds.
+ * The eligible backends in turn. One shared counter, kept across rebuilds. It starts at the
+ * first backend, as nginx and HAProxy do, so that a fresh balancer's order is the configured one.
  * The counter is read as unsigned, so it wraps from 2^32-1 to 0 without a negative index.
  */
 public final class RoundRobin implements Algorithm {
@@ -17,8 +17,8 @@ public final class RoundRobin implements Algorithm {
         this.next = new AtomicInteger(start);
     }
 
-    public static RoundRobin create(RandomSource random) {
-        return new RoundRobin(random.nextInt(Integer.MAX_VALUE));
+    public static RoundRobin create() {
+        return new RoundRobin(0);
     }
 
     /** A round robin whose counter starts at the given value (for tests of the wrap-around). */

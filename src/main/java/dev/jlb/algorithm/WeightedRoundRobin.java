@@ -21,8 +21,14 @@ public final class WeightedRoundRobin implements Algorithm {
         this.next = new AtomicInteger(start);
     }
 
-    public static WeightedRoundRobin create(RandomSource random) {
-        return new WeightedRoundRobin(random.nextInt(Integer.MAX_VALUE));
+    /** Starts at the beginning of the cycle, as nginx does: 5,1,1 gives a a b a c a a from the first request. */
+    public static WeightedRoundRobin create() {
+        return new WeightedRoundRobin(0);
+    }
+
+    /** A weighted round robin whose counter starts at the given value (for tests). */
+    static WeightedRoundRobin startingAt(int start) {
+        return new WeightedRoundRobin(start);
     }
 
     @Override

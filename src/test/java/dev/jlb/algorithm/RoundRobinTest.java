@@ -8,26 +8,25 @@ import java.util.Map;
 import static dev.jlb.algorithm.Backends.counts;
 import static dev.jlb.algorithm.Backends.named;
 import static dev.jlb.algorithm.Backends.picks;
-import static dev.jlb.algorithm.Backends.scripted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoundRobinTest {
     @Test
     void takesTheBackendsInTurn() {
-        Picker picker = RoundRobin.create(scripted(0)).pickerFor(named(3));
+        Picker picker = RoundRobin.create().pickerFor(named(3));
         assertEquals(List.of("a", "b", "c", "a", "b", "c", "a"), picks(picker, 7));
     }
 
     @Test
-    void startsWhereTheRandomSourceSays() {
-        Picker picker = RoundRobin.create(scripted(1)).pickerFor(named(3));
+    void startsWhereItIsToldTo() {
+        Picker picker = RoundRobin.startingAt(1).pickerFor(named(3));
         assertEquals(List.of("b", "c", "a", "b"), picks(picker, 4));
     }
 
     @Test
     void givesEachBackendItsShareRoundedUpOrDown() {
-        Picker picker = RoundRobin.create(scripted(2)).pickerFor(named(3));
+        Picker picker = RoundRobin.startingAt(2).pickerFor(named(3));
         Map<String, Integer> counts = counts(picker, 100);
         assertEquals(3, counts.size());
         counts.values().forEach(n -> assertTrue(n == 33 || n == 34, counts.toString()));
@@ -35,7 +34,7 @@ class RoundRobinTest {
 
     @Test
     void keepsItsPlaceWhenTheSnapshotIsRebuilt() {
-        RoundRobin roundRobin = RoundRobin.create(scripted(0));
+        RoundRobin roundRobin = RoundRobin.create();
         assertEquals(List.of("a", "b"), picks(roundRobin.pickerFor(named(4)), 2));
         assertEquals(List.of("c", "d", "a"), picks(roundRobin.pickerFor(named(4)), 3));
     }

@@ -8,20 +8,19 @@ import java.util.Map;
 
 import static dev.jlb.algorithm.Backends.counts;
 import static dev.jlb.algorithm.Backends.picks;
-import static dev.jlb.algorithm.Backends.scripted;
 import static dev.jlb.algorithm.Backends.weighted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class WeightedRoundRobinTest {
     @Test
     void smoothSequenceForFiveOneOneAsNginx() {
-        Picker picker = WeightedRoundRobin.create(scripted(0)).pickerFor(weighted(5, 1, 1));
+        Picker picker = WeightedRoundRobin.create().pickerFor(weighted(5, 1, 1));
         assertEquals(List.of("a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a"), picks(picker, 14));
     }
 
     @Test
     void everyCycleGivesEachBackendExactlyItsWeight() {
-        Picker picker = WeightedRoundRobin.create(scripted(3)).pickerFor(weighted(3, 2, 1));
+        Picker picker = WeightedRoundRobin.startingAt(3).pickerFor(weighted(3, 2, 1));
         for (int cycle = 0; cycle < 5; cycle++) {
             List<String> picks = picks(picker, 6);
             assertEquals(3, Collections.frequency(picks, "a"), picks.toString());
@@ -32,13 +31,13 @@ class WeightedRoundRobinTest {
 
     @Test
     void sharesFollowTheWeightsOverManyRequests() {
-        Picker picker = WeightedRoundRobin.create(scripted(7)).pickerFor(weighted(10, 1, 4));
+        Picker picker = WeightedRoundRobin.startingAt(7).pickerFor(weighted(10, 1, 4));
         assertEquals(Map.of("a", 6000, "b", 600, "c", 2400), counts(picker, 9000));
     }
 
     @Test
     void equalWeightsAreRoundRobin() {
-        Picker picker = WeightedRoundRobin.create(scripted(0)).pickerFor(weighted(4, 4, 4));
+        Picker picker = WeightedRoundRobin.create().pickerFor(weighted(4, 4, 4));
         assertEquals(List.of("a", "b", "c", "a", "b", "c"), picks(picker, 6));
     }
 
@@ -52,7 +51,7 @@ class WeightedRoundRobinTest {
 
     @Test
     void wrapsAroundTheCounterWithoutFailing() {
-        Picker picker = WeightedRoundRobin.create(scripted(Integer.MAX_VALUE - 1)).pickerFor(weighted(5, 1, 1));
+        Picker picker = WeightedRoundRobin.startingAt(Integer.MAX_VALUE - 1).pickerFor(weighted(5, 1, 1));
         assertEquals(10, picks(picker, 10).size());
     }
 }

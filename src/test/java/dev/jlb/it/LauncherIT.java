@@ -14,10 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static dev.jlb.it.RunningBalancer.json;
 import static org.awaitility.Awaitility.await;
@@ -184,10 +182,29 @@ class LauncherIT {
                 assertEquals(200, response.statusCode());
                 servers.add(json(response).getString("server"));
             }
-            assertEquals(Set.of("127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003"), new HashSet<>(servers.subList(0, 3)));
-            assertEquals(servers.subList(0, 3), servers.subList(3, 6));
+            // In the configured order from the first request, as the README's demo shows it.
+            assertEquals(List.of("127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003",
+                "127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003"), servers);
             json(Http.get(uri(port, "/lb-stats"))).getJsonArray("backends")
                 .forEach(b -> assertEquals(2, b.asJsonObject().getInt("requests")));
+        }
+    }
+
+    @Test
+    void weightsFiveOneOneGiveTheSmoothNginxCycleFromTheFirstRequest() throws Exception {
+        int port = JlbProcess.freePort();
+        try (JlbProcess jlb = JlbProcess.start("--demo", "--port", String.valueOf(port), "-a", "weighted_round_robin",
+            "--backends", "127.0.0.1:3001=5,127.0.0.1:3002,127.0.0.1:3003")) {
+            listening(jlb);
+            List<String> servers = new ArrayList<>();
+            for (int i = 0; i < 14; i++) {
+                HttpResponse<String> response = Http.get(uri(port, "/"));
+                assertEquals(200, response.statusCode());
+                servers.add(json(response).getString("server").substring("127.0.0.1:".length()));
+            }
+            List<String> cycle = List.of("3001", "3001", "3002", "3001", "3003", "3001", "3001");
+            assertEquals(cycle, servers.subList(0, 7));
+            assertEquals(cycle, servers.subList(7, 14));
         }
     }
 
