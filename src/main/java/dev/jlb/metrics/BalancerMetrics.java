@@ -32,8 +32,10 @@ public final class BalancerMetrics implements BackendPool.Listener {
     private final Counter requests;
     private final Histogram duration;
     private final Counter healthChecks;
+    private final BackendPool pool;
 
     public BalancerMetrics(BackendPool pool, LongSupplier proxiedRequests) {
+        this.pool = pool;
         requests = Counter.builder().name("jlb_backend_requests_total")
             .help("Requests sent to the backend, by the class of its answer (error: none)")
             .labelNames("backend", "code_class").withoutExemplars().register(registry);
@@ -73,7 +75,7 @@ public final class BalancerMetrics implements BackendPool.Listener {
 
     /** Adds the gauges of the proxy's HTTP client, once it exists. */
     public void watchProxyClient(org.eclipse.jetty.client.HttpClient client) {
-        ProxyClientMetrics.register(registry, client);
+        ProxyClientMetrics.register(registry, client, pool);
     }
 
     public MetricSnapshots scrape() {

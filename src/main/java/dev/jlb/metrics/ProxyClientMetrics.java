@@ -1,5 +1,6 @@
 package dev.jlb.metrics;
 
+import dev.jlb.backend.BackendPool;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.client.AbstractConnectionPool;
@@ -8,6 +9,8 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpDestination;
 
 import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -19,16 +22,22 @@ final class ProxyClientMetrics {
     private ProxyClientMetrics() {
     }
 
-    static void register(PrometheusRegistry registry, HttpClient client) {
+    static void register(PrometheusRegistry registry, HttpClient client, BackendPool pool) {
         GaugeWithCallback.builder().name("jlb_backend_connections")
             .help("Connections of the proxy to the backend, by state")
             .labelNames("backend", "state")
             .callback(callback -> {
+                // The client keeps a destination after its backend left the pool; its series must go with it.
+                Set<String> inPool = new HashSet<>();
+                pool.backends().forEach(b -> inPool.add(b.authority()));
                 for (Destination destination : client.getDestinations()) {
                     String backend = destination.getOrigin().getAddress().asString();
-                    if (destination.getConnectionPool() instanceof AbstractConnectionPool pool) {
-                        callback.call(pool.getActiveConnectionCount(), backend, "active");
-                        callback.call(pool.getIdleConnectionCount(), backend, "idle");
+                    if (!inPool.contains(backend)) {
+                        continue;
+                    }
+                    if (destination.getConnectionPool() instanceof AbstractConnectionPool connections) {
+                        callback.call(connections.getActiveConnectionCount(), backend, "active");
+                        callback.call(connections.getIdleConnectionCount(), backend, "idle");
                     }
                     if (destination instanceof HttpDestination http) {
                         callback.call(http.getQueuedRequestCount(), backend, "queued");

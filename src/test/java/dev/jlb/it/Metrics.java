@@ -71,6 +71,10 @@ final class Metrics {
         return samples.containsKey(series);
     }
 
+    boolean anyContains(String part) {
+        return samples.keySet().stream().anyMatch(name -> name.contains(part));
+    }
+
     boolean anyStartsWith(String prefix) {
         return samples.keySet().stream().anyMatch(name -> name.startsWith(prefix));
     }

@@ -38,7 +38,7 @@ class MetricsIT {
         try (Backends backends = Backends.start(2);
              RunningBalancer balancer = RunningBalancer.start(Map.of(
                  "backends", backends.get(0).name() + "=2," + backends.get(1).name() + "=3",
-                 "adminToken", TOKEN))) {
+                 "adminToken", TOKEN, "ejectTime", "1"))) {
             TestServer a = backends.get(0);
             TestServer b = backends.get(1);
             await().until(() -> a.healthChecks() > 0 && b.healthChecks() > 0);
@@ -80,7 +80,30 @@ class MetricsIT {
             assertTrue(metrics.anyStartsWith("jlb_proxy_threads"), "no thread-pool metrics");
             assertTrue(metrics.anyStartsWith("jlb_backend_connections"), "no connection-pool metrics");
 
-            // A removed backend's series disappear.
+            // A weight changed through the admin API is the gauge's value at once.
+            HttpResponse<String> reweighted = Http.send(HttpRequest.newBuilder(balancer.uri("/lb-admin/backends/" + b.name()))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"weight\": 7}")).timeout(Http.TIMEOUT).build());
+            assertEquals(200, reweighted.statusCode());
+            assertEquals(7, scrape(balancer).value(series("jlb_backend_weight", b)));
+
+            // Five 5xx answers in a row eject b; its failing health checks keep it down.
+            b.answerEveryRequestWith(500);
+            b.setHealthy(false);
+            for (int i = 0; i < 10; i++) {
+                Http.get(balancer.uri("/eject-me"));
+            }
+            await().until(() -> scrape(balancer).value(series("jlb_backend_ejections_total", b)) == 1);
+            await().until(() -> scrape(balancer).value(series("jlb_health_checks_total", b, "result", "fail")) >= 1);
+            Metrics down = scrape(balancer);
+            assertEquals(0, down.value(series("jlb_backend_up", b)));
+            assertEquals(1, down.value(series("jlb_backend_up", a)));
+            assertEquals(0, down.value(series("jlb_backend_ejections_total", a)));
+            b.answerEveryRequestWith(0);
+            b.setHealthy(true);
+            await().until(() -> scrape(balancer).value(series("jlb_backend_up", b)) == 1);
+
+            // A removed backend's series disappear, every one of them.
             HttpResponse<String> removed = Http.send(HttpRequest.newBuilder(balancer.uri("/lb-admin/backends/" + a.name()))
                 .header("Authorization", "Bearer " + TOKEN).DELETE().timeout(Http.TIMEOUT).build());
             assertEquals(202, removed.statusCode());
@@ -88,7 +111,8 @@ class MetricsIT {
             Metrics after = scrape(balancer);
             assertFalse(after.anyStartsWith("jlb_backend_requests_total{backend=\"" + a.name()), "series of a removed backend");
             assertFalse(after.anyStartsWith("jlb_backend_up{backend=\"" + a.name()), "series of a removed backend");
-            assertFalse(after.anyStartsWith("jlb_request_duration_seconds_count{backend=\"" + a.name()));
+            assertFalse(after.anyContains("backend=\"" + a.name() + '"'), "series of a removed backend");
+            assertTrue(after.has(series("jlb_backend_connections", b, "state", "idle")), "b's connection pool gone too");
             assertEquals(5, after.value(series("jlb_backend_requests_total", b, "code_class", "2xx")));
         }
     }
