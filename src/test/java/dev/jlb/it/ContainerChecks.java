@@ -41,7 +41,10 @@ final class ContainerChecks {
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return Http.get(uri(port, "/lb-health")).statusCode() == 200;
+                // Every backend up, not just the first: the checks that follow expect them all in rotation.
+                HttpResponse<String> health = Http.get(uri(port, "/lb-health"));
+                JsonObject body = health.statusCode() == 200 ? json(health) : null;
+                return body != null && body.getInt("healthy_backends") == body.getInt("total_backends");
             } catch (IOException | RuntimeException notYet) {
                 return false;
             }
