@@ -11,12 +11,14 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 
 import java.io.IOException;
@@ -59,6 +61,18 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
         super.init(new ProxyServletConfig(config, balancer.config()));
         balancer.metrics().watchProxyClient(getHttpClient());
+    }
+
+    /**
+     * Jetty's HttpClient keeps at most half its thread count of buffers per size, so that with a
+     * small thread pool and many connections each response read allocates a new direct buffer and
+     * the JVM ends up collecting them with full GCs. Here a pool bounded only by its memory.
+     */
+    @Override
+    protected HttpClient newHttpClient() {
+        HttpClient client = super.newHttpClient();
+        client.setByteBufferPool(new ArrayByteBufferPool(0, 2048, 65536, Integer.MAX_VALUE));
+        return client;
     }
 
     @Override
