@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,6 +40,9 @@ class JettyDistributionIT {
                 ContainerChecks.awaitListening(port, jetty);
                 System.out.println("jetty-home " + System.getProperty("jetty.version", "12.1.12") + " started jlb in "
                     + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+                // jetty-base's jvm.ini: Jetty runs in a child JVM with the recommended options.
+                assertTrue(jetty.childCommandLines().stream().anyMatch(line -> line.contains("-XX:+UseSerialGC")
+                    && line.contains("-Xmx128m")), "no Jetty JVM with jvm.ini's options: " + jetty.childCommandLines());
                 // least_connections comes from jetty-base's override-web.xml; the WAR says round_robin.
                 ContainerChecks.balancesAndReports(port, backends.all(), "least_connections");
                 ContainerChecks.cutsOffABrokenResponse(port);
@@ -46,8 +50,11 @@ class JettyDistributionIT {
                 assertTrue(Files.list(base.resolve("logs")).anyMatch(f -> f.getFileName().toString().endsWith(".request.log")),
                     "no request log");
 
+                List<ProcessHandle> children = jetty.descendants();
                 jetty.signalTerm();
                 jetty.awaitExit(Duration.ofSeconds(40));
+                // The SIGTERM reached the forked Jetty too: nothing is left running.
+                await().atMost(Duration.ofSeconds(10)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
                 ContainerChecks.healthChecksStopped(backends.all());
             }
         }

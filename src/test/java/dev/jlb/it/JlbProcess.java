@@ -151,6 +151,15 @@ final class JlbProcess implements AutoCloseable {
         return List.copyOf(stderr);
     }
 
+    /** The command lines of the processes this one started (such as the JVM that start.jar forks). */
+    List<String> childCommandLines() {
+        return descendants().stream().map(child -> child.info().commandLine().orElse("")).toList();
+    }
+
+    List<ProcessHandle> descendants() {
+        return process.toHandle().descendants().toList();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
