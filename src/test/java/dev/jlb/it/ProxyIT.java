@@ -26,6 +26,7 @@ import java.util.Set;
 import static dev.jlb.it.RunningBalancer.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contract's "Proxying" section, through the real WAR in front of three test servers. */
@@ -166,6 +167,16 @@ class ProxyIT {
         String answer = Http.raw(balancer.port(), "GET " + path + " HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n");
         assertEquals(backendRequests, backends.totalRequests(), answer);
         assertTrue(answer.contains("\"algorithm\""), answer);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/x/../lb-health", "/lb-%68ealth", "/x/../lb-metrics", "/lb-%6Detrics", "/./lb-dashboard",
+        "/lb-dashboard;x=1", "/x/../lb-admin/backends", "/lb-%61dmin/backends", "/.//lb-admin"})
+    void everyReservedPathIsMatchedOnTheDecodedNormalisedPath(String path) throws Exception {
+        long backendRequests = backends.totalRequests();
+        String answer = Http.raw(balancer.port(), "GET " + path + " HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n");
+        assertEquals(backendRequests, backends.totalRequests(), answer);
+        assertFalse(answer.toLowerCase(java.util.Locale.ROOT).contains("x-backend-server"), answer);
     }
 
     @ParameterizedTest
