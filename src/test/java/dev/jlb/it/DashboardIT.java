@@ -119,15 +119,32 @@ class DashboardIT {
                 .until(() -> "drained".equals(field(drained, "state")));
             assertEquals("drained", balancer.backendStats(drained).getString("state"));
 
-            // Traffic to draw, then the pictures: wide, and on a narrow screen.
+            // A new weight through the page, then the drained backend back in rotation.
+            TestServer reweighted = backends.get(2);
+            WebElement weightInput = card(reweighted).findElement(By.cssSelector(".weight-input"));
+            weightInput.clear();
+            weightInput.sendKeys("4");
+            card(reweighted).findElement(By.cssSelector(".set-weight")).click();
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> "4".equals(field(reweighted, "weight")));
+            assertEquals(4, balancer.backendStats(reweighted).getInt("weight"));
+            card(drained).findElement(By.cssSelector(".enable")).click();
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> "enabled".equals(field(drained, "state")));
+            assertEquals("enabled", balancer.backendStats(drained).getString("state"));
+
+            // Traffic: the page shows a request rate and a latency for the backend that took it.
             for (int i = 0; i < 40; i++) {
                 Http.get(balancer.uri("/after/" + i));
             }
-            await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> Double.parseDouble(field(reweighted, "rate")) > 0 && field(reweighted, "latency").endsWith(" ms"));
+            long total = balancer.stats().getJsonNumber("total_requests").longValue();
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> Long.toString(total).equals(browser.findElement(By.id("total-requests")).getText()));
             screenshot("dashboard.png");
+            // The pictures: wide, and on a narrow screen.
             browser.manage().window().setSize(new Dimension(420, 1000));
-            await().pollDelay(Duration.ofMillis(1200)).until(() -> true);
-            assertTrue(card(drained).getRect().getWidth() <= 420, "a card wider than a narrow screen");
+            await().atMost(Duration.ofSeconds(5)).until(() -> card(drained).getRect().getWidth() <= 420);
             screenshot("dashboard-narrow.png");
 
             List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
