@@ -112,7 +112,7 @@ class MetricsIT {
             assertFalse(after.anyStartsWith("jlb_backend_requests_total{backend=\"" + a.name()), "series of a removed backend");
             assertFalse(after.anyStartsWith("jlb_backend_up{backend=\"" + a.name()), "series of a removed backend");
             assertFalse(after.anyContains("backend=\"" + a.name() + '"'), "series of a removed backend");
-            assertTrue(after.has(series("jlb_backend_connections", b, "state", "idle")), "b's connection pool gone too");
+            assertTrue(after.has(series("jlb_backend_connections", b, "state", "idle")), "the remaining backend's connection series went too");
             assertEquals(5, after.value(series("jlb_backend_requests_total", b, "code_class", "2xx")));
         }
     }
