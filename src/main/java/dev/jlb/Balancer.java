@@ -40,7 +40,7 @@ public final class Balancer {
         this.startNanos = nanoClock.getAsLong();
         List<Backend> backends = config.backends().stream().map(Backend::new).toList();
         this.pool = new BackendPool(backends, config.algorithm().create(random));
-        this.outliers = new OutlierDetector(pool, config.ejection(), nanoClock);
+        this.outliers = new OutlierDetector(pool, config.ejection(), config.healthChecks().rise(), nanoClock);
         this.healthMonitor = new HealthMonitor(pool, config.healthChecks(), outliers, nanoClock);
         this.metrics = new BalancerMetrics(pool, this::proxiedRequests);
         pool.addListener(new MembershipLog());

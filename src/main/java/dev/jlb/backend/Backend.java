@@ -2,9 +2,7 @@ package dev.jlb.backend;
 
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
-import dev.jlb.config.EjectionPolicy;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,15 +28,8 @@ public final class Backend {
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder retries = new LongAdder();
-    private final LongAdder ejections = new LongAdder();
     private final LatencyWindow latency = new LatencyWindow();
-
-    // Passive health: failures in a row on live traffic, and ejection.
-    private final AtomicInteger failuresInARow = new AtomicInteger();
-    private volatile boolean ejected;
-    private long ejectedUntilNanos;
-    private long returnedNanos = NEVER;
-    private int ejectionsInARow;
+    private final OutlierState outlier = new OutlierState();
 
     private final AtomicBoolean checkInFlight = new AtomicBoolean();
     private volatile boolean healthy;
@@ -194,71 +185,24 @@ public final class Backend {
 
     /** Whether the backend may take new requests: healthy, not ejected, enabled and staying. */
     public boolean isEligible() {
-        return healthy && !ejected && state == AdminState.ENABLED && !removing;
+        return healthy && !outlier.isEjected() && state == AdminState.ENABLED && !removing;
     }
 
     /** Why the backend takes no traffic: {@code ejected}, {@code health_check}, or {@code null} when it does. */
     public String outReason() {
-        if (ejected) {
+        if (outlier.isEjected()) {
             return "ejected";
         }
         return healthy ? null : "health_check";
     }
 
-    // ---- passive health ------------------------------------------------------------------
-
-    /** A request here got an acceptable answer: the run of failures is over. */
-    public void answeredWell() {
-        if (failuresInARow.get() != 0) {
-            failuresInARow.set(0);
-        }
-    }
-
-    /** A request here failed (5xx or transport failure); returns how many have failed in a row. */
-    public int failedAgain() {
-        return failuresInARow.incrementAndGet();
+    /** Its passive health: failures on live traffic and ejection. */
+    public OutlierState outlier() {
+        return outlier;
     }
 
     public boolean isEjected() {
-        return ejected;
-    }
-
-    /** How many times it was ejected. */
-    public long ejections() {
-        return ejections.sum();
-    }
-
-    /**
-     * Ejects the backend, unless it is ejected already, for the policy's time: longer for each
-     * ejection in a row, and "in a row" ends once the backend has been back longer than the
-     * longest ejection time.
-     *
-     * @return how long it is ejected, or {@code null} if it was already
-     */
-    public synchronized Duration eject(long nowNanos, EjectionPolicy policy) {
-        if (ejected) {
-            return null;
-        }
-        if (returnedNanos == NEVER || nowNanos - returnedNanos > policy.maxEjectTime().toNanos()) {
-            ejectionsInARow = 0;
-        }
-        ejectionsInARow++;
-        Duration time = policy.ejectTimeFor(ejectionsInARow);
-        ejectedUntilNanos = nowNanos + time.toNanos();
-        failuresInARow.set(0);
-        ejected = true;
-        ejections.increment();
-        return time;
-    }
-
-    /** Ends the ejection if its time is up; returns whether it ended. */
-    public synchronized boolean endEjectionIfDue(long nowNanos) {
-        if (!ejected || nowNanos - ejectedUntilNanos < 0) {
-            return false;
-        }
-        ejected = false;
-        returnedNanos = nowNanos;
-        return true;
+        return outlier.isEjected();
     }
 
     /** Claims the right to run a health check; false while the previous one is still in flight. */

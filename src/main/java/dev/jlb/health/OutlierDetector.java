@@ -2,6 +2,8 @@ package dev.jlb.health;
 
 import dev.jlb.backend.Backend;
 import dev.jlb.backend.BackendPool;
+import dev.jlb.backend.OutlierState;
+import dev.jlb.backend.OutlierState.Cause;
 import dev.jlb.config.EjectionPolicy;
 
 import org.slf4j.Logger;
@@ -13,51 +15,75 @@ import java.util.function.LongSupplier;
 /**
  * Passive health checking: judges backends by how live requests fare. A backend that cannot be
  * connected to is ejected at once; one that fails a number of requests in a row (5xx answers or
- * transport failures) is ejected too. An ejection lasts the policy's time, and ends at the first
- * passing active check after that, so a backend that is still dead stays out.
+ * transport failures) is ejected too.
+ *
+ * <p>What brings it back depends on why it went (as Envoy's
+ * {@code successful_active_health_check_uneject_host} and HAProxy's {@code observe layer4} with
+ * {@code rise} do): an ejection for failed connections ends once the backend passes
+ * {@code healthCheckRise} active checks in a row, so that a process that crashed and restarted
+ * takes traffic again within two intervals; an ejection for failed answers lasts the policy's
+ * time, and ends at the first passing active check after that, so a backend still dead stays out.
  */
 public final class OutlierDetector {
     private static final Logger LOG = LoggerFactory.getLogger(OutlierDetector.class);
 
     private final BackendPool pool;
     private final EjectionPolicy policy;
+    private final int rise;
     private final LongSupplier nanoClock;
 
-    public OutlierDetector(BackendPool pool, EjectionPolicy policy, LongSupplier nanoClock) {
+    /**
+     * @param rise passing active checks in a row that end an ejection for failed connections
+     */
+    public OutlierDetector(BackendPool pool, EjectionPolicy policy, int rise, LongSupplier nanoClock) {
         this.pool = pool;
         this.policy = policy;
+        this.rise = rise;
         this.nanoClock = nanoClock;
     }
 
     /** The backend gave a complete answer with this status. */
     public void answered(Backend backend, int status) {
         if (status >= 500) {
-            failed(backend, "answered " + status);
+            failed(backend, Cause.ANSWERS, "answered " + status);
         } else {
-            backend.answeredWell();
+            backend.outlier().answeredWell();
         }
     }
 
     /** No connection to the backend could be made: nothing was sent. */
     public void connectFailed(Backend backend, Throwable failure) {
-        eject(backend, "connection failed: " + Failures.describe(failure));
+        eject(backend, Cause.CONNECTION, "connection failed: " + Failures.describe(failure));
     }
 
-    /** The exchange failed after the request began (reset, timeout, cut-off answer). */
-    public void transportFailed(Backend backend, Throwable failure) {
-        failed(backend, Failures.describe(failure));
+    /** The connection broke under a request that had begun (reset, closed before or during the answer). */
+    public void connectionLost(Backend backend, Throwable failure) {
+        failed(backend, Cause.CONNECTION, Failures.describe(failure));
     }
 
-    /**
-     * An active check of the backend completed. An ejection whose time is up ends when a check
-     * passes (the backend is back), or when the active checks have found it down themselves (it
-     * stays out, as unhealthy, until they find it up).
-     */
+    /** The backend, connected, gave no answer in time or one that could not be passed on. */
+    public void answerFailed(Backend backend, Throwable failure) {
+        failed(backend, Cause.ANSWERS, Failures.describe(failure));
+    }
+
+    /** An active check of the backend completed. */
     void checkCompleted(Backend backend, boolean passed) {
-        if (!backend.isEjected() || !passed && backend.isHealthy()) {
+        OutlierState outlier = backend.outlier();
+        Cause cause = outlier.cause();
+        if (cause == null) {
             return;
         }
-        if (backend.endEjectionIfDue(nanoClock.getAsLong())) {
+        long now = nanoClock.getAsLong();
+        if (cause == Cause.CONNECTION) {
+            if (outlier.checkedAfterConnectionFailures(passed, rise, now)) {
+                pool.rebuild();
+                LOG.info("backend {} is back from ejection: it passed {} health checks in a row", backend, rise);
+            }
+            return;
+        }
+        // Time up and a passing check: back. Time up and the checks found it down themselves:
+        // it stays out, as unhealthy, until they find it up.
+        if ((passed || !backend.isHealthy()) && outlier.endIfDue(now)) {
             pool.rebuild();
             if (passed) {
                 LOG.info("backend {} is back from ejection: its health check passed", backend);
@@ -67,17 +93,22 @@ public final class OutlierDetector {
         }
     }
 
-    private void failed(Backend backend, String why) {
-        int inARow = backend.failedAgain();
+    private void failed(Backend backend, Cause cause, String why) {
+        int inARow = backend.outlier().failedAgain();
         if (policy.failuresBeforeEject() > 0 && inARow >= policy.failuresBeforeEject()) {
-            eject(backend, inARow + " failures in a row, the last: " + why);
+            eject(backend, cause, inARow + " failures in a row, the last: " + why);
         }
     }
 
-    private void eject(Backend backend, String why) {
-        Duration time = backend.eject(nanoClock.getAsLong(), policy);
-        if (time != null) {
-            pool.rebuild();
+    private void eject(Backend backend, Cause cause, String why) {
+        Duration time = backend.outlier().eject(nanoClock.getAsLong(), policy, cause);
+        if (time == null) {
+            return;
+        }
+        pool.rebuild();
+        if (cause == Cause.CONNECTION) {
+            LOG.warn("backend {} is EJECTED until it passes {} health checks in a row: {}", backend, rise, why);
+        } else {
             LOG.warn("backend {} is EJECTED for {} s: {}", backend, time.toMillis() / 1000.0, why);
         }
     }

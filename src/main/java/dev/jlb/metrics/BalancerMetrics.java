@@ -52,7 +52,7 @@ public final class BalancerMetrics implements BackendPool.Listener {
         backendCounter(pool, "jlb_backend_retries_total", "Requests that failed at the backend and were retried on another",
             Backend::retries);
         backendCounter(pool, "jlb_backend_ejections_total", "Times the backend was ejected by passive health checks",
-            Backend::ejections);
+            backend -> backend.outlier().ejections());
         backendCounter(pool, "jlb_backend_failures_total", "Requests that ended without a complete answer from the backend",
             Backend::failures);
         CounterWithCallback.builder().name("jlb_requests_total").help("Client requests proxied")

@@ -9,6 +9,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One attempt to have a backend answer a client request. It holds the backend's in-flight count
@@ -107,8 +108,10 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
         } else if (!began && !(result.getFailure() instanceof RejectedExecutionException)) {
             // Never began: no connection could be made (a full queue is our limit, not the backend's fault).
             outliers.connectFailed(backend, result.getFailure());
+        } else if (result.getFailure() instanceof TimeoutException || result.getFailure() instanceof InvalidAnswerException) {
+            outliers.answerFailed(backend, result.getFailure());
         } else {
-            outliers.transportFailed(backend, result.getFailure());
+            outliers.connectionLost(backend, result.getFailure());
         }
     }
 }

@@ -85,7 +85,34 @@ class OutlierIT {
     }
 
     @Test
-    void anEjectedBackendThatIsStillDeadStaysOut() throws Exception {
+    void aBackendThatCrashedTakesTrafficAgainWithinTwoIntervalsOfAnsweringAgain() throws Exception {
+        Duration interval = Duration.ofSeconds(1);
+        Duration checkTimeout = Duration.ofMillis(500);
+        // The default ejection time (30 s, doubling) stays: it must not be what brings the backend back.
+        try (Backends backends = Backends.start(3);
+             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
+                 "healthCheckInterval", "1", "healthCheckTimeout", "0.5"));
+             Traffic traffic = Traffic.to(balancer, Duration.ofSeconds(60))) {
+            TestServer crashed = backends.get(0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> crashed.requests() > 0);
+
+            crashed.stop();
+            // Refused connections eject it at once; its failing checks then find it down too.
+            await().atMost(Duration.ofSeconds(5)).until(() -> "ejected".equals(outReason(balancer, crashed)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !balancer.backendStats(crashed).getBoolean("healthy"));
+
+            crashed.start();
+            long before = crashed.requests();
+            await("a request on the restarted backend")
+                .atMost(interval.multipliedBy(2).plus(checkTimeout).plusSeconds(1))
+                .until(() -> crashed.requests() > before);
+            assertTrue(balancer.backendStats(crashed).isNull("out_reason"));
+            assertEquals(0, traffic.failures(), "clients saw errors while one of three backends was down");
+        }
+    }
+
+    @Test
+    void aBackendEjectedForRefusedConnectionsStaysOutWhileDeadHoweverShortTheEjectTime() throws Exception {
         try (Backends backends = Backends.start(2);
              RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
                  "healthCheckInterval", "0.2", "ejectTime", "0.5"))) {
@@ -95,8 +122,10 @@ class OutlierIT {
             for (int i = 0; i < 4; i++) {
                 assertEquals(200, Http.get(balancer.uri("/")).statusCode());
             }
-            // Once the ejection time is over, its failing health checks keep it out.
-            await().atMost(Duration.ofSeconds(3)).until(() -> "health_check".equals(outReason(balancer, dead)));
+            await().atMost(Duration.ofSeconds(3)).until(() -> !balancer.backendStats(dead).getBoolean("healthy"));
+            // Three ejection times on, still out: only passing checks end this ejection.
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2))
+                .until(() -> outReason(balancer, dead) != null);
             dead.start();
             await().atMost(Duration.ofSeconds(3)).until(() -> outReason(balancer, dead) == null);
         }
