@@ -3,6 +3,7 @@ package dev.jlb.backend;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
 
+import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,7 @@ public final class Backend {
 
     private final BackendAddress address;
     private final String authority;
-    private final String baseUri;
+    private final URI origin;
     private volatile int weight;
     private volatile AdminState state = AdminState.ENABLED;
     private volatile boolean removing;
@@ -52,7 +53,7 @@ public final class Backend {
     public Backend(BackendSpec spec, boolean assumedHealthy) {
         this.address = spec.address();
         this.authority = address.toString();
-        this.baseUri = "http://" + authority;
+        this.origin = URI.create("http://" + authority);
         this.weight = spec.weight();
         this.healthy = assumedHealthy;
     }
@@ -66,9 +67,9 @@ public final class Backend {
         return authority;
     }
 
-    /** {@code http://HOST:PORT}, to which a request's path is appended. */
-    public String baseUri() {
-        return baseUri;
+    /** {@code http://HOST:PORT}, where its requests go, parsed once. */
+    public URI origin() {
+        return origin;
     }
 
     public int weight() {

@@ -58,6 +58,7 @@ public final class EmbeddedBalancer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(32, 16 * cores), Math.min(8, 2 * cores));
         threads.setName("jlb");
         Server server = new Server(threads);
+        server.setErrorHandler(new JsonErrorHandler());
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

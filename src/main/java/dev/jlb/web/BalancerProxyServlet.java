@@ -16,6 +16,8 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
@@ -41,10 +43,12 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private static final byte[] BAD_GATEWAY = JsonErrors.body("bad gateway: no complete answer from the backend");
     private static final byte[] GATEWAY_TIMEOUT = JsonErrors.body("gateway timeout: the backend did not answer in time");
     private static final byte[] TOO_LARGE = JsonErrors.body("request body too large");
-    private static final byte[] TRACE_REFUSED = JsonErrors.body("TRACE is not allowed");
+    private static final byte[] BAD_REQUEST = JsonErrors.body("bad request");
+    private static final byte[] REQUEST_TIMEOUT = JsonErrors.body("request timeout: the client did not send its body in time");
 
     private transient Balancer balancer;
     private transient ForwardingHeaders headers;
+    private transient RequestScreen screen;
     private int contextPathLength;
     private boolean onJetty;
 
@@ -57,6 +61,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         String via = config.getInitParameter("viaHost");
         headers = new ForwardingHeaders(balancer.config().forwardedBy(), via == null ? balancer.config().forwardedBy() : via,
             Boolean.parseBoolean(config.getInitParameter("preserveHost")), config.getInitParameter("hostHeader"));
+        screen = new RequestScreen(balancer.config().maxRequestBodySize());
         contextPathLength = config.getServletContext().getContextPath().length();
         onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
         super.init(new ProxyServletConfig(config, balancer.config()));
@@ -73,6 +78,46 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         HttpClient client = super.newHttpClient();
         client.setByteBufferPool(new ArrayByteBufferPool(0, 2048, 65536, Integer.MAX_VALUE));
         return client;
+    }
+
+    @Override
+    protected HttpClient createHttpClient() throws ServletException {
+        HttpClient client = super.createHttpClient();
+        InterimResponses.install(client, this::relayEarlyHints);
+        return client;
+    }
+
+    /**
+     * Passes a backend's {@code 103 Early Hints} on to the client, where the container can send
+     * one: Jetty writes a 103 with the response's headers on {@code sendError(103)}; elsewhere
+     * (Tomcat would take it for an error) it is dropped, as are other 1xx. Only its {@code Link}
+     * headers go, and they are taken off the response again before the final answer's are copied.
+     * The write blocks a client thread until the few bytes are sent, which a 103 (rare, first on
+     * its response) can afford.
+     */
+    private void relayEarlyHints(Request proxyRequest, HttpFields hints) {
+        if (!onJetty || !hints.contains(HttpHeader.LINK)) {
+            return;
+        }
+        HttpServletRequest clientRequest = (HttpServletRequest) proxyRequest.getAttributes().get(CLIENT_REQUEST_ATTRIBUTE);
+        // RFC 9110, 15.2: no 1xx to an HTTP/1.0 client.
+        if (clientRequest == null || "HTTP/1.0".equals(clientRequest.getProtocol()) || !clientRequest.isAsyncStarted()) {
+            return;
+        }
+        HttpServletResponse proxyResponse = (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
+        if (proxyResponse.isCommitted()) {
+            return;
+        }
+        try {
+            for (HttpField link : hints.getFields(HttpHeader.LINK)) {
+                proxyResponse.addHeader(HttpHeader.LINK.asString(), link.getValue());
+            }
+            proxyResponse.sendError(HttpStatus.EARLY_HINTS_103);
+        } catch (IOException | RuntimeException e) {
+            _log.debug("could not relay 103 Early Hints", e);
+        } finally {
+            proxyResponse.setHeader(HttpHeader.LINK.asString(), null);
+        }
     }
 
     @Override
@@ -99,16 +144,9 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
         throws ServletException, IOException {
         ResponseAbort.throwIfRequested(clientRequest, proxyResponse);
-        if ("TRACE".equals(clientRequest.getMethod())) {
-            // As nginx does: TRACE would echo credentials back to a script (cross-site tracing).
-            proxyResponse.setHeader("Allow", "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
-            JsonErrors.send(proxyResponse, HttpStatus.METHOD_NOT_ALLOWED_405, TRACE_REFUSED);
-            return;
-        }
-        long limit = balancer.config().maxRequestBodySize();
-        if (limit >= 0 && clientRequest.getContentLengthLong() > limit) {
-            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
-            JsonErrors.send(proxyResponse, HttpStatus.PAYLOAD_TOO_LARGE_413, TOO_LARGE);
+        RequestScreen.Refusal refusal = screen.screen(clientRequest);
+        if (refusal != null) {
+            refusal.send(proxyResponse);
             return;
         }
         super.service(clientRequest, proxyResponse);
@@ -124,23 +162,23 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         }
         clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer));
         balancer.requestProxied();
-        return target(backend, clientRequest);
+        return backend.origin().toString();
     }
 
-    /** The backend's URI for the request: its path (without this webapp's context path) and query. */
-    private String target(Backend backend, HttpServletRequest clientRequest) {
-        String uri = clientRequest.getRequestURI();
-        String query = clientRequest.getQueryString();
-        String base = backend.baseUri();
-        StringBuilder target = new StringBuilder(base.length() + uri.length() + (query == null ? 0 : query.length() + 1));
-        target.append(base).append(uri, contextPathLength, uri.length());
-        if (target.length() == base.length()) {
-            target.append('/');
+    /**
+     * The request to the backend of the current {@link BackendCall}: the client's method, and its
+     * path (without this webapp's context path) and query as they came (see {@link UpstreamRequest}).
+     */
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
+        Backend backend = call(clientRequest).backend();
+        String path = clientRequest.getRequestURI();
+        if (contextPathLength > 0) {
+            path = path.length() == contextPathLength ? "/" : path.substring(contextPathLength);
         }
-        if (query != null) {
-            target.append('?').append(query);
-        }
-        return target.toString();
+        return new UpstreamRequest(getHttpClient(), backend.origin(), path, clientRequest.getQueryString())
+            .method(clientRequest.getMethod())
+            .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
     }
 
     @Override
@@ -233,6 +271,13 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
+        if (serverResponse.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+            // No upgrade was asked for (the client's Upgrade never reaches a backend): after this the
+            // backend speaks something else on the connection, and a front proxy that trusted a 101
+            // would tunnel the client's next bytes to a parser that still reads them as requests.
+            serverResponse.abort(new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
+            return;
+        }
         call(clientRequest).responseHeadersReceived(serverResponse.getStatus());
         ForwardingHeaders.copyResponse(serverResponse, proxyResponse);
         if (onJetty && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
@@ -333,6 +378,10 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
         if (!retried(clientRequest, proxyResponse, serverResponse, failure)) {
+            if (failure instanceof InvalidAnswerException && !proxyResponse.isCommitted()) {
+                // Nothing more is read from this client: what it sent next was meant for the other protocol.
+                proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            }
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
         }
     }
@@ -374,7 +423,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         call.backend().retried();
         state.tried.add(next);
         clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(next, balancer));
-        Request retry = newProxyRequest(clientRequest, target(next, clientRequest));
+        Request retry = newProxyRequest(clientRequest, next.origin().toString());
         copyRequestHeaders(clientRequest, retry);
         addProxyHeaders(clientRequest, retry);
         retry.timeout(getTimeout(), TimeUnit.MILLISECONDS);
@@ -446,6 +495,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             case HttpStatus.GATEWAY_TIMEOUT_504 -> GATEWAY_TIMEOUT;
             case HttpStatus.BAD_GATEWAY_502 -> BAD_GATEWAY;
             case HttpStatus.PAYLOAD_TOO_LARGE_413 -> TOO_LARGE;
+            case HttpStatus.BAD_REQUEST_400 -> BAD_REQUEST;
+            case HttpStatus.REQUEST_TIMEOUT_408 -> REQUEST_TIMEOUT;
             default -> null;
         };
     }

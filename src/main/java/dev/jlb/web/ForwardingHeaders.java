@@ -65,8 +65,7 @@ final class ForwardingHeaders {
             String name = names.nextElement();
             HttpHeader known = HttpHeader.CACHE.get(name);
             if (known == null) {
-                // A client's own never passes: the backend must be able to trust these.
-                if (!name.equalsIgnoreCase(X_BACKEND_SERVER) && !name.equalsIgnoreCase(X_FORWARDED_BY)) {
+                if (!isOursOrHopByHop(name)) {
                     copy(client, name, null, upstream);
                 }
                 continue;
@@ -117,6 +116,26 @@ final class ForwardingHeaders {
         upstream.add(HttpHeader.X_FORWARDED_HOST, host);
         upstream.add(forwardedBy);
         upstream.add(X_BACKEND_SERVER, backend.authority());
+    }
+
+    /**
+     * Whether a header name that is not one of Jetty's known ones is still one that the proxy
+     * writes or strips: its own {@code X-Backend-Server} and {@code X-Forwarded-By}, which the
+     * backend must be able to trust, or any such name spelled with {@code _} for {@code -}
+     * ({@code X_Forwarded_For}), which CGI, PHP, WSGI and some Java frameworks read as the same
+     * header. nginx ignores every header with an underscore by default; only these go here.
+     */
+    static boolean isOursOrHopByHop(String name) {
+        if (name.indexOf('_') < 0) {
+            return name.equalsIgnoreCase(X_BACKEND_SERVER) || name.equalsIgnoreCase(X_FORWARDED_BY);
+        }
+        String dashed = name.replace('_', '-');
+        HttpHeader known = HttpHeader.CACHE.get(dashed);
+        if (known != null) {
+            return known == HttpHeader.HOST || known == HttpHeader.CONTENT_LENGTH
+                || HOP_BY_HOP.contains(known) || WRITTEN_BY_PROXY.contains(known);
+        }
+        return dashed.equalsIgnoreCase(X_BACKEND_SERVER) || dashed.equalsIgnoreCase(X_FORWARDED_BY);
     }
 
     private static void copy(HttpServletRequest client, String name, HttpHeader known, HttpFields.Mutable upstream) {

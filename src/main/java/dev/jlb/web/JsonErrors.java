@@ -1,22 +1,21 @@
 package dev.jlb.web;
 
-import dev.jlb.text.JsonString;
+import dev.jlb.text.JsonError;
 
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Writes {@code {"error": "..."}} answers. */
 final class JsonErrors {
-    static final String CONTENT_TYPE = "application/json";
+    static final String CONTENT_TYPE = JsonError.CONTENT_TYPE;
 
     private JsonErrors() {
     }
 
     /** The body for a fixed message, built once. */
     static byte[] body(String message) {
-        return ("{\"error\": " + JsonString.quote(message) + "}\n").getBytes(StandardCharsets.UTF_8);
+        return JsonError.body(message);
     }
 
     /** Sends the status with the body; the response must not be committed. */

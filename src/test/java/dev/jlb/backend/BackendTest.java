@@ -22,7 +22,7 @@ class BackendTest {
         assertTrue(backend.isHealthy());
         assertFalse(backend.hasBeenChecked());
         assertEquals("127.0.0.1:3001", backend.authority());
-        assertEquals("http://127.0.0.1:3001", backend.baseUri());
+        assertEquals("http://127.0.0.1:3001", backend.origin().toString());
     }
 
     @Test

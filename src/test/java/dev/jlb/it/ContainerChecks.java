@@ -95,6 +95,43 @@ final class ContainerChecks {
         }
     }
 
+    /**
+     * The defects outside tools found stay fixed in the container too: the query passes byte for
+     * byte, headers spoofing jlb's through underscores are dropped, CONNECT and an unknown
+     * transfer coding reach no backend, and the errors are JSON, never a page with a stack trace
+     * (jlb's own everywhere; Tomcat's, where it answers itself, through the JsonErrorReportValve
+     * the README recommends).
+     */
+    static void handlesOddRequests(int port, List<TestServer> backends) throws Exception {
+        String answer = Http.raw(port, "GET /q?a=%zz HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n"
+            + "X_Forwarded_For: 6.6.6.6\r\nX_Backend_Server: evil:1\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        JsonObject echo = json(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertEquals("a=%zz", echo.getString("query"));
+        JsonObject headers = echo.getJsonObject("headers");
+        assertFalse(headers.toString().contains("6.6.6.6") || headers.toString().contains("evil"), headers.toString());
+
+        long before = backends.stream().mapToLong(TestServer::requests).sum();
+        for (String request : List.of(
+            "GET /WEB-INF/web.xml HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n",
+            "GET /META-INF/MANIFEST.MF HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n",
+            "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\nConnection: close\r\n\r\n",
+            "POST /te HTTP/1.1\r\nHost: lb\r\nTransfer-Encoding: foo, chunked\r\nConnection: close\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n")) {
+            String refusal = Http.raw(port, request);
+            int status = Integer.parseInt(refusal.substring(9, 12));
+            // Tomcat answers CONNECT itself, with 501, before any webapp sees it.
+            assertTrue(status >= 400 && status != 500 && status != 502, request + " -> " + refusal);
+            assertTrue(refusal.contains("Content-Type: application/json"), refusal);
+            assertFalse(refusal.contains("Exception") || refusal.contains("\tat ") || refusal.contains("<html"), refusal);
+            if (request.contains("-INF/")) {
+                // The container's refusal inside the webapp goes through jlb's error page.
+                assertTrue(json(refusal.substring(refusal.indexOf("\r\n\r\n") + 4)).containsKey("error"), refusal);
+            }
+        }
+        assertEquals(before, backends.stream().mapToLong(TestServer::requests).sum(), "a refused request reached a backend");
+    }
+
     /** The webapp's own start line reached the container's log, and no SLF4J complaint did. */
     static void loggedCleanly(JlbProcess container, String algorithm) {
         await().atMost(Duration.ofSeconds(10)).until(() -> container.output().stream()

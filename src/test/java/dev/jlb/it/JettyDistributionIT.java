@@ -46,6 +46,7 @@ class JettyDistributionIT {
                 // least_connections comes from jetty-base's override-web.xml; the WAR says round_robin.
                 ContainerChecks.balancesAndReports(port, backends.all(), "least_connections");
                 ContainerChecks.cutsOffABrokenResponse(port);
+                ContainerChecks.handlesOddRequests(port, backends.all());
                 ContainerChecks.loggedCleanly(jetty, "least_connections");
                 assertTrue(Files.list(base.resolve("logs")).anyMatch(f -> f.getFileName().toString().endsWith(".request.log")),
                     "no request log");

@@ -31,7 +31,10 @@ class TomcatIT {
             Path serverXml = base.resolve("conf/server.xml");
             Files.writeString(serverXml, Files.readString(serverXml)
                 .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
-                .replace("<Server port=\"8005\"", "<Server port=\"-1\""));
+                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
+                // As the README recommends: Tomcat's own error answers (CONNECT, a bad request line) in JSON too.
+                .replace("<Host name=\"localhost\"",
+                    "<Host errorReportValveClass=\"org.apache.catalina.valves.JsonErrorReportValve\" name=\"localhost\""));
 
             String context = Files.readString(Path.of("deploy/tomcat/context.xml"))
                 .replace("docBase=\"/opt/jlb/jlb.war\"", "docBase=\"" + RunningBalancer.WAR.toAbsolutePath() + "\"");
@@ -55,6 +58,7 @@ class TomcatIT {
                 // requests to one of two backends by chance, one run in 32, would fail the spread check.)
                 ContainerChecks.balancesAndReports(port, backends.all(), "weighted_round_robin");
                 ContainerChecks.cutsOffABrokenResponse(port);
+                ContainerChecks.handlesOddRequests(port, backends.all());
                 ContainerChecks.loggedCleanly(tomcat, "weighted_round_robin");
 
                 tomcat.signalTerm();
