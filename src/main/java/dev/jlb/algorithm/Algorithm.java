@@ -1,6 +1,7 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
+import dev.jlb.config.AlgorithmName;
+import dev.jlb.view.BackendView;
 
 import java.util.List;
 
@@ -10,12 +11,12 @@ import java.util.List;
  * outlive a rebuild (a round-robin position) lives in the algorithm, not in the picker.
  */
 public interface Algorithm {
-    AlgorithmType type();
+    AlgorithmName name();
 
     /**
      * Builds the picker for one snapshot of eligible backends.
      *
      * @param eligible the backends that may take traffic, never empty
      */
-    Picker pickerFor(List<Backend> eligible);
+    <B extends BackendView> Picker<B> pickerFor(List<B> eligible);
 }

@@ -1,6 +1,7 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
+import dev.jlb.config.AlgorithmName;
+import dev.jlb.view.BackendView;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,18 +23,25 @@ public final class LeastConnections implements Algorithm {
     }
 
     @Override
-    public AlgorithmType type() {
-        return AlgorithmType.LEAST_CONNECTIONS;
+    public AlgorithmName name() {
+        return AlgorithmName.LEAST_CONNECTIONS;
     }
 
     @Override
-    public Picker pickerFor(List<Backend> eligible) {
-        Backend[] backends = eligible.toArray(new Backend[0]);
-        return () -> pick(backends, Integer.remainderUnsigned(next.getAndIncrement(), backends.length));
+    public <B extends BackendView> Picker<B> pickerFor(List<B> eligible) {
+        BackendView[] backends = eligible.toArray(new BackendView[0]);
+        @SuppressWarnings("unchecked") // the array holds exactly the Bs of eligible
+        Picker<B> picker = key -> (B) pick(backends, Integer.remainderUnsigned(next.getAndIncrement(), backends.length));
+        return picker;
     }
 
-    private static Backend pick(Backend[] backends, int start) {
-        Backend best = backends[start];
+    @Override
+    public String toString() {
+        return "least_connections";
+    }
+
+    private static BackendView pick(BackendView[] backends, int start) {
+        BackendView best = backends[start];
         int fewest = best.inFlight();
         for (int i = start + 1; i < backends.length && fewest > 0; i++) {
             int load = backends[i].inFlight();

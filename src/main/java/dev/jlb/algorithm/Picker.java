@@ -1,16 +1,22 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
-
 /**
  * Chooses a backend for one request from one immutable set of eligible backends.
  * Called on the request path by many threads at once: no lock, no allocation.
+ *
+ * @param <B> the backends' type
  */
 @FunctionalInterface
-public interface Picker {
+public interface Picker<B> {
     /** The picker of an empty set: there is no backend to choose. */
-    Picker NONE = () -> null;
+    static <B> Picker<B> none() {
+        return key -> null;
+    }
 
-    /** The chosen backend, or {@code null} when there is none. */
-    Backend pick();
+    /**
+     * The chosen backend, or {@code null} when there is none.
+     *
+     * @param key the request's hash key, for a rule that routes by one; the others ignore it
+     */
+    B pick(long key);
 }

@@ -1,6 +1,7 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
+import dev.jlb.config.AlgorithmName;
+import dev.jlb.view.BackendView;
 
 import java.util.List;
 
@@ -17,13 +18,19 @@ public final class RandomChoice implements Algorithm {
     }
 
     @Override
-    public AlgorithmType type() {
-        return AlgorithmType.RANDOM;
+    public AlgorithmName name() {
+        return AlgorithmName.RANDOM;
     }
 
     @Override
-    public Picker pickerFor(List<Backend> eligible) {
-        Backend[] backends = eligible.toArray(new Backend[0]);
-        return () -> backends[random.nextInt(backends.length)];
+    public <B extends BackendView> Picker<B> pickerFor(List<B> eligible) {
+        List<B> backends = List.copyOf(eligible);
+        int count = backends.size();
+        return key -> backends.get(random.nextInt(count));
+    }
+
+    @Override
+    public String toString() {
+        return "random";
     }
 }

@@ -1,6 +1,7 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
+import dev.jlb.config.AlgorithmName;
+import dev.jlb.view.BackendView;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,17 +28,23 @@ public final class RoundRobin implements Algorithm {
     }
 
     @Override
-    public AlgorithmType type() {
-        return AlgorithmType.ROUND_ROBIN;
+    public AlgorithmName name() {
+        return AlgorithmName.ROUND_ROBIN;
     }
 
     @Override
-    public Picker pickerFor(List<Backend> eligible) {
-        Backend[] backends = eligible.toArray(new Backend[0]);
-        if (backends.length == 1) {
-            Backend only = backends[0];
-            return () -> only;
+    public <B extends BackendView> Picker<B> pickerFor(List<B> eligible) {
+        List<B> backends = List.copyOf(eligible);
+        if (backends.size() == 1) {
+            B only = backends.get(0);
+            return key -> only;
         }
-        return () -> backends[Integer.remainderUnsigned(next.getAndIncrement(), backends.length)];
+        int count = backends.size();
+        return key -> backends.get(Integer.remainderUnsigned(next.getAndIncrement(), count));
+    }
+
+    @Override
+    public String toString() {
+        return "round_robin";
     }
 }

@@ -1,6 +1,9 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
+import dev.jlb.config.AlgorithmName;
+import dev.jlb.view.BackendView;
+
+import java.util.ArrayList;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,18 +35,24 @@ public final class WeightedRoundRobin implements Algorithm {
     }
 
     @Override
-    public AlgorithmType type() {
-        return AlgorithmType.WEIGHTED_ROUND_ROBIN;
+    public AlgorithmName name() {
+        return AlgorithmName.WEIGHTED_ROUND_ROBIN;
     }
 
     @Override
-    public Picker pickerFor(List<Backend> eligible) {
-        Backend[] cycle = cycle(eligible);
-        return () -> cycle[Integer.remainderUnsigned(next.getAndIncrement(), cycle.length)];
+    public <B extends BackendView> Picker<B> pickerFor(List<B> eligible) {
+        List<B> cycle = cycle(eligible);
+        int length = cycle.size();
+        return key -> cycle.get(Integer.remainderUnsigned(next.getAndIncrement(), length));
+    }
+
+    @Override
+    public String toString() {
+        return "weighted_round_robin";
     }
 
     /** One cycle of nginx's smooth weighted selection, one entry per pick. */
-    static Backend[] cycle(List<Backend> backends) {
+    static <B extends BackendView> List<B> cycle(List<B> backends) {
         int n = backends.size();
         int[] weights = new int[n];
         int divisor = 0;
@@ -56,7 +65,7 @@ public final class WeightedRoundRobin implements Algorithm {
             weights[i] /= divisor;
             total += weights[i];
         }
-        Backend[] cycle = new Backend[total];
+        List<B> cycle = new ArrayList<>(total);
         long[] current = new long[n];
         for (int pick = 0; pick < total; pick++) {
             int best = 0;
@@ -67,9 +76,9 @@ public final class WeightedRoundRobin implements Algorithm {
                 }
             }
             current[best] -= total;
-            cycle[pick] = backends.get(best);
+            cycle.add(backends.get(best));
         }
-        return cycle;
+        return List.copyOf(cycle);
     }
 
     private static int gcd(int a, int b) {

@@ -1,7 +1,5 @@
 package dev.jlb.config;
 
-import dev.jlb.algorithm.AlgorithmType;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -25,7 +23,7 @@ import java.util.stream.Collectors;
  */
 public record BalancerConfig(
     List<BackendSpec> backends,
-    AlgorithmType algorithm,
+    AlgorithmName algorithm,
     HealthCheckPolicy healthChecks,
     EjectionPolicy ejection,
     RetryPolicy retry,
@@ -70,7 +68,7 @@ public record BalancerConfig(
             (int) parse(sources, Setting.RETRY_BUFFER_SIZE, text -> boundedBytes(text, 16 * 1024 * 1024)).longValue());
         return new BalancerConfig(
             parse(sources, Setting.BACKENDS, ValueParsers::backends),
-            parse(sources, Setting.ALGORITHM, AlgorithmType::fromName),
+            parse(sources, Setting.ALGORITHM, AlgorithmName::fromName),
             healthChecks,
             ejection,
             retry,

@@ -1,9 +1,6 @@
 package dev.jlb.health;
 
-import dev.jlb.backend.Backend;
-import dev.jlb.backend.BackendPool;
-import dev.jlb.backend.OutlierState;
-import dev.jlb.backend.OutlierState.Cause;
+import dev.jlb.health.OutlierState.Cause;
 import dev.jlb.config.EjectionPolicy;
 
 import org.slf4j.Logger;
@@ -27,23 +24,24 @@ import java.util.function.LongSupplier;
 public final class OutlierDetector {
     private static final Logger LOG = LoggerFactory.getLogger(OutlierDetector.class);
 
-    private final BackendPool pool;
     private final EjectionPolicy policy;
     private final int rise;
     private final LongSupplier nanoClock;
+    private final Runnable changed;
 
     /**
-     * @param rise passing active checks in a row that end an ejection for failed connections
+     * @param rise    passing active checks in a row that end an ejection for failed connections
+     * @param changed told when a backend is ejected or back, to rebuild the pool's snapshot
      */
-    public OutlierDetector(BackendPool pool, EjectionPolicy policy, int rise, LongSupplier nanoClock) {
-        this.pool = pool;
+    public OutlierDetector(EjectionPolicy policy, int rise, LongSupplier nanoClock, Runnable changed) {
         this.policy = policy;
         this.rise = rise;
         this.nanoClock = nanoClock;
+        this.changed = changed;
     }
 
     /** The backend gave a complete answer with this status. */
-    public void answered(Backend backend, int status) {
+    public void answered(Monitored backend, int status) {
         if (status >= 500) {
             failed(backend, Cause.ANSWERS, "answered " + status);
         } else {
@@ -52,22 +50,22 @@ public final class OutlierDetector {
     }
 
     /** No connection to the backend could be made: nothing was sent. */
-    public void connectFailed(Backend backend, Throwable failure) {
+    public void connectFailed(Monitored backend, Throwable failure) {
         eject(backend, Cause.CONNECTION, "connection failed: " + Failures.describe(failure));
     }
 
     /** The connection broke under a request that had begun (reset, closed before or during the answer). */
-    public void connectionLost(Backend backend, Throwable failure) {
+    public void connectionLost(Monitored backend, Throwable failure) {
         failed(backend, Cause.CONNECTION, Failures.describe(failure));
     }
 
     /** The backend, connected, gave no answer in time or one that could not be passed on. */
-    public void answerFailed(Backend backend, Throwable failure) {
+    public void answerFailed(Monitored backend, Throwable failure) {
         failed(backend, Cause.ANSWERS, Failures.describe(failure));
     }
 
     /** An active check of the backend completed. */
-    void checkCompleted(Backend backend, boolean passed) {
+    void checkCompleted(Monitored backend, boolean passed) {
         OutlierState outlier = backend.outlier();
         Cause cause = outlier.cause();
         if (cause == null) {
@@ -76,15 +74,15 @@ public final class OutlierDetector {
         long now = nanoClock.getAsLong();
         if (cause == Cause.CONNECTION) {
             if (outlier.checkedAfterConnectionFailures(passed, rise, now)) {
-                pool.rebuild();
+                changed.run();
                 LOG.info("backend {} is back from ejection: it passed {} health checks in a row", backend, rise);
             }
             return;
         }
         // Time up and a passing check: back. Time up and the checks found it down themselves:
         // it stays out, as unhealthy, until they find it up.
-        if ((passed || !backend.isHealthy()) && outlier.endIfDue(now)) {
-            pool.rebuild();
+        if ((passed || !backend.health().isHealthy()) && outlier.endIfDue(now)) {
+            changed.run();
             if (passed) {
                 LOG.info("backend {} is back from ejection: its health check passed", backend);
             } else {
@@ -93,19 +91,19 @@ public final class OutlierDetector {
         }
     }
 
-    private void failed(Backend backend, Cause cause, String why) {
+    private void failed(Monitored backend, Cause cause, String why) {
         int inARow = backend.outlier().failedAgain();
         if (policy.failuresBeforeEject() > 0 && inARow >= policy.failuresBeforeEject()) {
             eject(backend, cause, inARow + " failures in a row, the last: " + why);
         }
     }
 
-    private void eject(Backend backend, Cause cause, String why) {
+    private void eject(Monitored backend, Cause cause, String why) {
         Duration time = backend.outlier().eject(nanoClock.getAsLong(), policy, cause);
         if (time == null) {
             return;
         }
-        pool.rebuild();
+        changed.run();
         if (cause == Cause.CONNECTION) {
             LOG.warn("backend {} is EJECTED until it passes {} health checks in a row: {}", backend, rise, why);
         } else {

@@ -1,6 +1,9 @@
 package dev.jlb.launcher;
 
-import dev.jlb.text.JsonError;
+import dev.jlb.text.ErrorMessages;
+import dev.jlb.text.JsonString;
+
+import java.nio.charset.StandardCharsets;
 
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -21,8 +24,10 @@ final class JsonErrorHandler extends ErrorHandler {
                                     Callback callback) {
         // A parser's refusal names what was wrong and nothing else; any other exception says too much.
         boolean exception = cause != null && !(cause instanceof HttpException);
-        byte[] body = JsonError.body(JsonError.messageFor(code, message, exception));
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonError.CONTENT_TYPE);
+        // The webapp writes its errors with JSON-P; the server has no JSON-P of its own for one string.
+        byte[] body = ("{\"error\": " + JsonString.quote(ErrorMessages.messageFor(code, message, exception)) + "}\n")
+            .getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorMessages.CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }

@@ -1,5 +1,6 @@
 package dev.jlb.launcher;
 
+import dev.jlb.testserver.TestServer;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;

@@ -1,5 +1,6 @@
 package dev.jlb.launcher;
 
+import dev.jlb.testserver.TestServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;

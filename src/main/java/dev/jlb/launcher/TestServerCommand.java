@@ -1,5 +1,6 @@
 package dev.jlb.launcher;
 
+import dev.jlb.testserver.TestServer;
 import dev.jlb.config.ValueParsers;
 
 import org.slf4j.Logger;

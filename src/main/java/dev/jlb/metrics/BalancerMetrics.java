@@ -1,8 +1,8 @@
 package dev.jlb.metrics;
 
-import dev.jlb.backend.Backend;
-import dev.jlb.backend.BackendMeters;
-import dev.jlb.backend.BackendPool;
+import dev.jlb.balancer.Backend;
+import dev.jlb.balancer.BackendMeters;
+import dev.jlb.balancer.BackendPool;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -25,6 +25,8 @@ import java.util.function.ToDoubleFunction;
  * read from the backends only when Prometheus scrapes.
  */
 public final class BalancerMetrics implements BackendPool.Listener {
+    /** The servlet context attribute under which the webapp's metrics are kept. */
+    public static final String ATTRIBUTE = BalancerMetrics.class.getName();
     static final String[] CODE_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     static final String ERROR = "error";
 

@@ -1,6 +1,6 @@
 package dev.jlb.metrics;
 
-import dev.jlb.backend.BackendPool;
+import dev.jlb.balancer.BackendPool;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.client.AbstractConnectionPool;

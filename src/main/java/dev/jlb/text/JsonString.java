@@ -1,6 +1,6 @@
 package dev.jlb.text;
 
-/** JSON string literals, for the few small documents written without JSON-B. */
+/** JSON string literals, for the few small documents written where JSON-P is not on the class path (the launcher and the test server). */
 public final class JsonString {
     private JsonString() {
     }

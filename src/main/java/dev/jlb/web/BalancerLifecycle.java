@@ -1,8 +1,11 @@
 package dev.jlb.web;
 
 import dev.jlb.algorithm.RandomSource;
-import dev.jlb.Balancer;
+import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancerConfig;
+import dev.jlb.health.HttpHealthChecker;
+import dev.jlb.metrics.BalancerMetrics;
+import dev.jlb.time.ExecutorScheduler;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 
@@ -36,13 +39,16 @@ public final class BalancerLifecycle implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         BalancerConfig config = resolveConfig(context);
-        balancer = new Balancer(config, RandomSource.threadLocal(), System::nanoTime);
+        balancer = new Balancer(config, RandomSource.threadLocal(), System::nanoTime,
+            new HttpHealthChecker(config.healthChecks()), new ExecutorScheduler("jlb-health-scheduler"));
+        BalancerMetrics metrics = new BalancerMetrics(balancer.pool(), balancer::proxiedRequests);
         try {
             balancer.start();
         } catch (Exception e) {
             throw new IllegalStateException("jlb: the health checks could not start", e);
         }
         context.setAttribute(Balancer.ATTRIBUTE, balancer);
+        context.setAttribute(BalancerMetrics.ATTRIBUTE, metrics);
         String summary = "algorithm " + config.algorithm().configName() + ", backends " + config.describeBackends();
         context.setAttribute(SUMMARY_ATTRIBUTE, summary);
         LOG.info("jlb started: {}; health check GET {} every {} s", summary, config.healthChecks().path(),
@@ -52,6 +58,7 @@ public final class BalancerLifecycle implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(Balancer.ATTRIBUTE);
+        event.getServletContext().removeAttribute(BalancerMetrics.ATTRIBUTE);
         event.getServletContext().removeAttribute(SUMMARY_ATTRIBUTE);
         if (balancer != null) {
             balancer.stop();

@@ -1,9 +1,5 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
-import dev.jlb.config.BackendAddress;
-import dev.jlb.config.BackendSpec;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,18 +11,18 @@ final class Backends {
     private Backends() {
     }
 
-    static Backend backend(String host, int weight) {
-        return new Backend(new BackendSpec(new BackendAddress(host, 80), weight));
+    static TestBackend backend(String name, int weight) {
+        return new TestBackend(name, weight);
     }
 
     /** Backends named a, b, c... with the given weights. */
-    static List<Backend> weighted(int... weights) {
+    static List<TestBackend> weighted(int... weights) {
         return IntStream.range(0, weights.length)
             .mapToObj(i -> backend(String.valueOf((char) ('a' + i)), weights[i]))
             .toList();
     }
 
-    static List<Backend> named(int count) {
+    static List<TestBackend> named(int count) {
         return weighted(IntStream.generate(() -> 1).limit(count).toArray());
     }
 
@@ -36,18 +32,18 @@ final class Backends {
         return bound -> Math.floorMod(values[next[0]++ % values.length], bound);
     }
 
-    static List<String> picks(Picker picker, int count) {
+    static List<String> picks(Picker<TestBackend> picker, int count) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            names.add(picker.pick().address().host());
+            names.add(picker.pick(0).name());
         }
         return names;
     }
 
-    static Map<String, Integer> counts(Picker picker, int count) {
+    static Map<String, Integer> counts(Picker<TestBackend> picker, int count) {
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            counts.merge(picker.pick().address().host(), 1, Integer::sum);
+            counts.merge(picker.pick(0).name(), 1, Integer::sum);
         }
         return counts;
     }

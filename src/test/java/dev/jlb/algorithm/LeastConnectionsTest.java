@@ -1,6 +1,5 @@
 package dev.jlb.algorithm;
 
-import dev.jlb.backend.Backend;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,53 +13,53 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 class LeastConnectionsTest {
-    private static void load(Backend backend, int requests) {
+    private static void load(TestBackend backend, int requests) {
         for (int i = 0; i < requests; i++) {
-            backend.requestStarted();
+            backend.started();
         }
     }
 
     @Test
     void prefersTheLeastLoadedBackend() {
-        List<Backend> backends = named(3);
+        List<TestBackend> backends = named(3);
         load(backends.get(0), 5);
         load(backends.get(1), 1);
         load(backends.get(2), 3);
-        Picker picker = LeastConnections.create(scripted(0)).pickerFor(backends);
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(backends);
         for (int i = 0; i < 5; i++) {
-            assertSame(backends.get(1), picker.pick());
+            assertSame(backends.get(1), picker.pick(0));
         }
     }
 
     @Test
     void breaksTiesInTurnNotAlwaysTheFirst() {
-        Picker picker = LeastConnections.create(scripted(0)).pickerFor(named(3));
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(named(3));
         assertEquals(List.of("a", "b", "c", "a", "b", "c"), picks(picker, 6));
     }
 
     @Test
     void breaksTiesInTurnAmongTheLeastLoadedOnly() {
-        List<Backend> backends = named(4);
+        List<TestBackend> backends = named(4);
         load(backends.get(0), 2);
         load(backends.get(2), 2);
-        Picker picker = LeastConnections.create(scripted(0)).pickerFor(backends);
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(backends);
         assertEquals(List.of("b", "b", "d", "d", "b", "b"), picks(picker, 6));
     }
 
     @Test
     void followsTheLoadAsRequestsStartAndEnd() {
-        List<Backend> backends = named(2);
-        Picker picker = LeastConnections.create(scripted(0)).pickerFor(backends);
-        Backend first = picker.pick();
-        first.requestStarted();
-        Backend second = picker.pick();
+        List<TestBackend> backends = named(2);
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(backends);
+        TestBackend first = picker.pick(0);
+        first.started();
+        TestBackend second = picker.pick(0);
         assertNotSame(first, second);
-        second.requestStarted();
-        second.requestStarted();
-        assertSame(first, picker.pick());
-        first.requestEnded(false);
-        second.requestEnded(false);
-        second.requestEnded(false);
+        second.started();
+        second.started();
+        assertSame(first, picker.pick(0));
+        first.ended();
+        second.ended();
+        second.ended();
         assertEquals(0, first.inFlight());
         assertEquals(0, second.inFlight());
     }

@@ -16,14 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RandomChoiceTest {
     @Test
     void picksTheBackendTheRandomSourceNames() {
-        Picker picker = RandomChoice.create(scripted(2, 0, 0, 1)).pickerFor(named(3));
+        Picker<TestBackend> picker = RandomChoice.create(scripted(2, 0, 0, 1)).pickerFor(named(3));
         assertEquals(List.of("c", "a", "a", "b"), picks(picker, 4));
     }
 
     @Test
     void coversAllBackendsWithARoughlyUniformSpread() {
         SplittableRandom seeded = new SplittableRandom(42);
-        Picker picker = RandomChoice.create(seeded::nextInt).pickerFor(named(4));
+        Picker<TestBackend> picker = RandomChoice.create(seeded::nextInt).pickerFor(named(4));
         int picks = 40_000;
         Map<String, Integer> counts = counts(picker, picks);
         assertEquals(4, counts.size());

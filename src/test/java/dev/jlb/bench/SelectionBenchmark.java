@@ -1,9 +1,10 @@
 package dev.jlb.bench;
 
-import dev.jlb.algorithm.AlgorithmType;
+import dev.jlb.algorithm.Algorithms;
+import dev.jlb.config.AlgorithmName;
 import dev.jlb.algorithm.Picker;
 import dev.jlb.algorithm.RandomSource;
-import dev.jlb.backend.Backend;
+import dev.jlb.balancer.Backend;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
 
@@ -37,12 +38,12 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class SelectionBenchmark {
     @Param({"ROUND_ROBIN", "WEIGHTED_ROUND_ROBIN", "RANDOM", "LEAST_CONNECTIONS"})
-    public AlgorithmType algorithm;
+    public AlgorithmName algorithm;
 
     @Param({"3", "100", "1000"})
     public int backends;
 
-    private Picker picker;
+    private Picker<Backend> picker;
 
     @Setup
     public void build() {
@@ -58,11 +59,11 @@ public class SelectionBenchmark {
             }
             all.add(backend);
         }
-        picker = algorithm.create(RandomSource.threadLocal()).pickerFor(all);
+        picker = Algorithms.create(algorithm, RandomSource.threadLocal()).pickerFor(all);
     }
 
     @Benchmark
     public Backend pick() {
-        return picker.pick();
+        return picker.pick(0);
     }
 }

@@ -1,6 +1,7 @@
 package dev.jlb.config;
 
-import dev.jlb.algorithm.AlgorithmType;
+import dev.jlb.algorithm.Algorithms;
+import dev.jlb.config.AlgorithmName;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,7 @@ class BalancerConfigTest {
             new BackendSpec(new BackendAddress("127.0.0.1", 3001), 1),
             new BackendSpec(new BackendAddress("127.0.0.1", 3002), 1),
             new BackendSpec(new BackendAddress("127.0.0.1", 3003), 1)), config.backends());
-        assertEquals(AlgorithmType.ROUND_ROBIN, config.algorithm());
+        assertEquals(AlgorithmName.ROUND_ROBIN, config.algorithm());
         assertEquals(new HealthCheckPolicy(Duration.ofSeconds(30), "/health", Duration.ofSeconds(2), 2, 2,
             StatusRanges.parse("200-299")), config.healthChecks());
         assertEquals(new EjectionPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5)), config.ejection());
@@ -51,13 +52,13 @@ class BalancerConfigTest {
     @Test
     void precedenceIsOptionThenSystemPropertyThenEnvironmentThenInitParam() throws ConfigException {
         initParams.put("algorithm", "random");
-        assertEquals(AlgorithmType.RANDOM, resolve().algorithm());
+        assertEquals(AlgorithmName.RANDOM, resolve().algorithm());
         environment.put("JLB_ALGORITHM", "least_connections");
-        assertEquals(AlgorithmType.LEAST_CONNECTIONS, resolve().algorithm());
+        assertEquals(AlgorithmName.LEAST_CONNECTIONS, resolve().algorithm());
         properties.put("jlb.algorithm", "weighted_round_robin");
-        assertEquals(AlgorithmType.WEIGHTED_ROUND_ROBIN, resolve().algorithm());
+        assertEquals(AlgorithmName.WEIGHTED_ROUND_ROBIN, resolve().algorithm());
         options.put("algorithm", "round_robin");
-        assertEquals(AlgorithmType.ROUND_ROBIN, resolve().algorithm());
+        assertEquals(AlgorithmName.ROUND_ROBIN, resolve().algorithm());
     }
 
     @Test

@@ -1,20 +1,15 @@
 package dev.jlb.health;
 
-import dev.jlb.algorithm.AlgorithmType;
-import dev.jlb.backend.Backend;
-import dev.jlb.backend.BackendPool;
-import dev.jlb.backend.OutlierState.Cause;
-import dev.jlb.config.BackendAddress;
-import dev.jlb.config.BackendSpec;
 import dev.jlb.config.EjectionPolicy;
+import dev.jlb.health.OutlierState.Cause;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,22 +23,19 @@ class OutlierDetectorTest {
     private static final long SECOND = 1_000_000_000L;
 
     private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
-    private final Backend crashed = backend(3001);
-    private final Backend other = backend(3002);
-    private final BackendPool pool = new BackendPool(List.of(crashed, other), AlgorithmType.ROUND_ROBIN.create(bound -> 0));
-    private final OutlierDetector detector = new OutlierDetector(pool,
-        new EjectionPolicy(5, Duration.ofSeconds(30), EjectionPolicy.MAX_EJECT_TIME), RISE, clock::get);
-
-    private static Backend backend(int port) {
-        return new Backend(new BackendSpec(new BackendAddress("127.0.0.1", port), 1));
-    }
+    private final TestMonitored crashed = new TestMonitored(3001);
+    private final TestMonitored other = new TestMonitored(3002);
+    private final AtomicInteger changes = new AtomicInteger();
+    private final OutlierDetector detector = new OutlierDetector(
+        new EjectionPolicy(5, Duration.ofSeconds(30), EjectionPolicy.MAX_EJECT_TIME), RISE, clock::get,
+        changes::incrementAndGet);
 
     private void later(long seconds) {
         clock.addAndGet(seconds * SECOND);
     }
 
-    private boolean takesTraffic(Backend backend) {
-        return pool.eligible().contains(backend);
+    private static boolean takesTraffic(TestMonitored backend) {
+        return backend.takesTraffic();
     }
 
     @Test
@@ -51,6 +43,7 @@ class OutlierDetectorTest {
         detector.connectFailed(crashed, new ConnectException("Connection refused"));
         assertFalse(takesTraffic(crashed));
         assertEquals(Cause.CONNECTION, crashed.outlier().cause());
+        assertEquals(1, changes.get(), "the pool is told to rebuild");
 
         later(1);
         detector.checkCompleted(crashed, true);
@@ -58,6 +51,7 @@ class OutlierDetectorTest {
         later(1);
         detector.checkCompleted(crashed, true);
         assertTrue(takesTraffic(crashed), "back after rise passing checks, 2 s into a 30 s ejection");
+        assertEquals(2, changes.get(), "the pool is told to rebuild");
         assertNull(crashed.outlier().cause());
     }
 
@@ -124,12 +118,11 @@ class OutlierDetectorTest {
         for (int i = 0; i < 5; i++) {
             detector.answered(crashed, 500);
         }
-        crashed.beginCheck();
-        crashed.endCheck(false, clock.get(), 1, RISE, 1);
-        pool.rebuild();
+        crashed.health().beginCheck();
+        crashed.health().endCheck(false, clock.get(), 1, RISE, 1);
         later(30);
         detector.checkCompleted(crashed, false);
-        assertFalse(crashed.isEjected(), "the ejection is over");
+        assertFalse(crashed.outlier().isEjected(), "the ejection is over");
         assertFalse(takesTraffic(crashed), "the failing checks keep it out");
     }
 

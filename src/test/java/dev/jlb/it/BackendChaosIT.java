@@ -1,6 +1,6 @@
 package dev.jlb.it;
 
-import dev.jlb.launcher.TestServer;
+import dev.jlb.testserver.TestServer;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,17 +78,25 @@ class BackendChaosIT {
         void run() throws Exception;
     }
 
-    /** Kills the victim after a while, waits until the balancer has noticed, then restarts it. */
+    /**
+     * Kills the victim once traffic flows, waits until the balancer has noticed, lets a good
+     * number of requests go by while it is dead, then restarts it.
+     */
     private static ThrowingRunnable killAndRestart(RunningBalancer balancer, TestServer victim, long[] requestsWhileDead) {
         return () -> {
-            await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> victim.requests() > 300);
             victim.stop();
             await().atMost(Duration.ofSeconds(3)).until(() -> !balancer.backendStats(victim).getBoolean("healthy"));
             long atDetection = balancer.backendStats(victim).getInt("requests");
-            await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+            long proxied = totalRequests(balancer);
+            await().atMost(Duration.ofSeconds(10)).until(() -> totalRequests(balancer) > proxied + 1000);
             requestsWhileDead[0] = balancer.backendStats(victim).getInt("requests") - atDetection;
             victim.start();
         };
+    }
+
+    private static long totalRequests(RunningBalancer balancer) {
+        return balancer.stats().getJsonNumber("total_requests").longValue();
     }
 
     @Test

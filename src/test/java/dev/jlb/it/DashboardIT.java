@@ -1,6 +1,6 @@
 package dev.jlb.it;
 
-import dev.jlb.launcher.TestServer;
+import dev.jlb.testserver.TestServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

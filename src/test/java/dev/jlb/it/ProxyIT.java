@@ -1,6 +1,6 @@
 package dev.jlb.it;
 
-import dev.jlb.launcher.TestServer;
+import dev.jlb.testserver.TestServer;
 
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,7 @@ import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 import dev.jlb.config.ServerConfig;
 import dev.jlb.launcher.EmbeddedBalancer;
-import dev.jlb.launcher.TestServer;
+import dev.jlb.testserver.TestServer;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

@@ -1,0 +1,221 @@
+package dev.jlb.balancer;
+
+import dev.jlb.config.BackendAddress;
+import dev.jlb.config.BackendSpec;
+import dev.jlb.health.HealthState;
+import dev.jlb.health.Monitored;
+import dev.jlb.health.OutlierState;
+import dev.jlb.view.BackendView;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One backend: its address, weight and admin state, its traffic counters, and its active and
+ * passive health (each in an object of its own). Counters live here, not in a snapshot, so that
+ * rebuilding a snapshot never resets them. Algorithms see it only as a {@link BackendView},
+ * health checking only as {@link Monitored}.
+ */
+public final class Backend implements BackendView, Monitored {
+    private final BackendAddress address;
+    private final String authority;
+    private final URI origin;
+    private volatile int weight;
+    private volatile AdminState state = AdminState.ENABLED;
+    private volatile boolean removing;
+    private volatile BackendMeters meters = BackendMeters.NONE;
+    private volatile Runnable whenIdle;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LatencyWindow latency = new LatencyWindow();
+    private final OutlierState outlier = new OutlierState();
+    private final HealthState health;
+
+    /** A backend of the start-up configuration: assumed healthy until its first check. */
+    public Backend(BackendSpec spec) {
+        this(spec, true);
+    }
+
+    /**
+     * @param assumedHealthy whether it takes traffic before its first health check (a backend
+     *                       added at run time does not)
+     */
+    public Backend(BackendSpec spec, boolean assumedHealthy) {
+        this.address = spec.address();
+        this.authority = address.toString();
+        this.origin = URI.create("http://" + authority);
+        this.weight = spec.weight();
+        this.health = new HealthState(assumedHealthy);
+    }
+
+    @Override
+    public BackendAddress address() {
+        return address;
+    }
+
+    /** {@code HOST:PORT}, as in headers and JSON. */
+    public String authority() {
+        return authority;
+    }
+
+    /** {@code http://HOST:PORT}, where its requests go, parsed once. */
+    public URI origin() {
+        return origin;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    public void weight(int weight) {
+        this.weight = weight;
+    }
+
+    public AdminState state() {
+        return state;
+    }
+
+    public void state(AdminState state) {
+        this.state = state;
+    }
+
+    /** {@code enabled}, {@code draining}, or {@code drained} once a draining backend has nothing in flight. */
+    public String stateName() {
+        if (state == AdminState.ENABLED && !removing) {
+            return "enabled";
+        }
+        return inFlight.get() == 0 ? "drained" : "draining";
+    }
+
+    /** Whether it is on its way out of the pool, once its requests in flight have finished. */
+    public boolean isRemoving() {
+        return removing;
+    }
+
+    public void markRemoving() {
+        removing = true;
+    }
+
+    /** Where its traffic is recorded for metrics. */
+    public BackendMeters meters() {
+        return meters;
+    }
+
+    public void meters(BackendMeters meters) {
+        this.meters = meters;
+    }
+
+    /**
+     * An action for when the last request in flight ends while the backend takes no new ones
+     * (draining or being removed).
+     */
+    public void whenIdle(Runnable action) {
+        this.whenIdle = action;
+    }
+
+    // ---- traffic -------------------------------------------------------------------------
+
+    /** A request is being sent to this backend. Must be paired with exactly one {@link #requestEnded}. */
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+        requests.increment();
+    }
+
+    /**
+     * @param failed whether the request ended without a complete response from this backend
+     */
+    public void requestEnded(boolean failed) {
+        if (failed) {
+            failures.increment();
+        }
+        if (inFlight.decrementAndGet() == 0 && (state != AdminState.ENABLED || removing)) {
+            Runnable action = whenIdle;
+            if (action != null) {
+                action.run();
+            }
+        }
+    }
+
+    /** Records the time the backend took to send its response headers. */
+    public void recordLatency(long nowNanos, long latencyNanos) {
+        latency.record(TimeUnit.NANOSECONDS.toSeconds(nowNanos), TimeUnit.NANOSECONDS.toMicros(latencyNanos));
+    }
+
+    /** A request that failed here was sent on to another backend. */
+    public void retried() {
+        retries.increment();
+    }
+
+    public long retries() {
+        return retries.sum();
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Mean time to response headers over the last 60 s, in whole milliseconds, or -1 without requests. */
+    public long latencyMillis(long nowNanos) {
+        long micros = latency.mean(TimeUnit.NANOSECONDS.toSeconds(nowNanos));
+        return micros < 0 ? -1 : Math.round(micros / 1000.0);
+    }
+
+    // ---- health --------------------------------------------------------------------------
+
+    @Override
+    public HealthState health() {
+        return health;
+    }
+
+    @Override
+    public OutlierState outlier() {
+        return outlier;
+    }
+
+    @Override
+    public void healthChecked(boolean passed) {
+        meters.healthChecked(passed);
+    }
+
+    /** Whether the active health checks find the backend healthy. */
+    public boolean isHealthy() {
+        return health.isHealthy();
+    }
+
+    public boolean isEjected() {
+        return outlier.isEjected();
+    }
+
+    /** Whether the backend may take new requests: healthy, not ejected, enabled and staying. */
+    public boolean isEligible() {
+        return health.isHealthy() && !outlier.isEjected() && state == AdminState.ENABLED && !removing;
+    }
+
+    /** Why the backend takes no traffic: {@code ejected}, {@code health_check}, or {@code null} when it does. */
+    public String outReason() {
+        if (outlier.isEjected()) {
+            return "ejected";
+        }
+        return health.isHealthy() ? null : "health_check";
+    }
+
+    @Override
+    public String toString() {
+        return authority;
+    }
+}

@@ -1,0 +1,225 @@
+package dev.jlb.balancer;
+
+import dev.jlb.algorithm.Algorithm;
+import dev.jlb.algorithm.Picker;
+import dev.jlb.algorithm.RandomSource;
+import dev.jlb.config.BackendAddress;
+import dev.jlb.config.BackendSpec;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The backends and the snapshot of those eligible for traffic. Request threads read the
+ * snapshot through one volatile field and pick from it; every change of health, weight, state or
+ * membership rebuilds a whole new snapshot, one rebuild at a time, and publishes it only if it
+ * differs.
+ */
+public final class BackendPool {
+    private final Algorithm algorithm;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<Backend> backends;
+    private volatile Snapshot snapshot;
+
+    /** The eligible backends with the weights they had, and the algorithm's picker for exactly them. */
+    private record Snapshot(List<Backend> eligible, List<Integer> weights, Picker<Backend> picker) {
+        @Override
+        public String toString() {
+            return "Snapshot" + eligible + " by " + picker;
+        }
+    }
+
+    /** Told when a backend joins or leaves the pool, or has drained. */
+    public interface Listener {
+        void added(Backend backend);
+
+        void removed(Backend backend);
+
+        /** A draining backend's last request in flight has ended. */
+        default void drained(Backend backend) {
+        }
+    }
+
+    /** Why a change of membership was refused. */
+    public enum Refusal {
+        ALREADY_PRESENT, UNKNOWN, LAST_BACKEND
+    }
+
+    /** A refused change of membership. */
+    public static final class RefusedException extends Exception {
+        private final Refusal refusal;
+
+        RefusedException(Refusal refusal, String message) {
+            super(message);
+            this.refusal = refusal;
+        }
+
+        public Refusal refusal() {
+            return refusal;
+        }
+    }
+
+    public BackendPool(List<Backend> backends, Algorithm algorithm) {
+        this.backends = List.copyOf(backends);
+        this.algorithm = algorithm;
+        this.snapshot = build(filterEligible());
+        this.backends.forEach(this::watch);
+    }
+
+    /** Chooses a backend for a request, or {@code null} when none is eligible. */
+    public Backend pick() {
+        return snapshot.picker().pick(0);
+    }
+
+    /** Every backend, in the order they joined. */
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    public Optional<Backend> find(BackendAddress address) {
+        for (Backend backend : backends) {
+            if (backend.address().equals(address)) {
+                return Optional.of(backend);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    /** The backends that currently take traffic. */
+    public List<Backend> eligible() {
+        return snapshot.eligible();
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+        backends.forEach(listener::added);
+    }
+
+    /**
+     * Adds a backend; it takes traffic once a health check has passed.
+     *
+     * @throws RefusedException if a backend with that address is in the pool
+     */
+    public Backend add(BackendSpec spec) throws RefusedException {
+        Backend backend;
+        synchronized (this) {
+            if (find(spec.address()).isPresent()) {
+                throw new RefusedException(Refusal.ALREADY_PRESENT, "backend " + spec.address() + " is already present");
+            }
+            backend = new Backend(spec, false);
+            watch(backend);
+            List<Backend> more = new ArrayList<>(backends);
+            more.add(backend);
+            backends = List.copyOf(more);
+        }
+        listeners.forEach(listener -> listener.added(backend));
+        return backend;
+    }
+
+    /**
+     * Takes a backend out of rotation at once and out of the pool once its requests in flight
+     * have finished.
+     *
+     * @throws RefusedException if it is unknown, or the last backend not already being removed
+     */
+    public Backend remove(BackendAddress address) throws RefusedException {
+        Backend backend;
+        synchronized (this) {
+            backend = find(address).orElseThrow(() ->
+                new RefusedException(Refusal.UNKNOWN, "no backend " + address));
+            if (!backend.isRemoving()) {
+                long staying = backends.stream().filter(b -> !b.isRemoving()).count();
+                if (staying <= 1) {
+                    throw new RefusedException(Refusal.LAST_BACKEND,
+                        "backend " + address + " is the last one; add another before removing it");
+                }
+                backend.markRemoving();
+            }
+            rebuild();
+        }
+        if (backend.inFlight() == 0) {
+            forget(backend);
+        }
+        return backend;
+    }
+
+    /** Rebuilds the snapshot after a change; publishes it only if the eligible set or a weight changed. */
+    public synchronized void rebuild() {
+        List<Backend> eligible = filterEligible();
+        Snapshot current = snapshot;
+        if (!eligible.equals(current.eligible()) || !weights(eligible).equals(current.weights())) {
+            snapshot = build(eligible);
+        }
+    }
+
+    /**
+     * Chooses a backend for a retry: an eligible one not tried yet, at random, or {@code null}.
+     * The algorithm is left alone: a retry that advanced a round robin would send the next first
+     * attempt to the failing backend again.
+     */
+    public Backend pickOtherThan(Collection<Backend> tried, RandomSource random) {
+        List<Backend> eligible = snapshot.eligible();
+        int count = eligible.size();
+        if (count == 0) {
+            return null;
+        }
+        int start = random.nextInt(count);
+        for (int i = 0; i < count; i++) {
+            Backend backend = eligible.get((start + i) % count);
+            if (!tried.contains(backend)) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
+    private void watch(Backend backend) {
+        backend.whenIdle(() -> {
+            if (backend.isRemoving()) {
+                forget(backend);
+            } else {
+                listeners.forEach(listener -> listener.drained(backend));
+            }
+        });
+    }
+
+    /** Drops a backend that is being removed, once; its last request has ended. */
+    private void forget(Backend backend) {
+        synchronized (this) {
+            if (!backends.contains(backend)) {
+                return;
+            }
+            List<Backend> fewer = new ArrayList<>(backends);
+            fewer.remove(backend);
+            backends = List.copyOf(fewer);
+            rebuild();
+        }
+        listeners.forEach(listener -> listener.removed(backend));
+    }
+
+    private List<Backend> filterEligible() {
+        List<Backend> eligible = new ArrayList<>(backends.size());
+        for (Backend backend : backends) {
+            if (backend.isEligible()) {
+                eligible.add(backend);
+            }
+        }
+        return List.copyOf(eligible);
+    }
+
+    private static List<Integer> weights(List<Backend> backends) {
+        return backends.stream().map(Backend::weight).toList();
+    }
+
+    private Snapshot build(List<Backend> eligible) {
+        return new Snapshot(eligible, weights(eligible),
+            eligible.isEmpty() ? Picker.none() : algorithm.pickerFor(eligible));
+    }
+}

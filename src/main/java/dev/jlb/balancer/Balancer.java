@@ -1,0 +1,153 @@
+package dev.jlb.balancer;
+
+import dev.jlb.algorithm.Algorithms;
+import dev.jlb.algorithm.RandomSource;
+import dev.jlb.config.BalancerConfig;
+import dev.jlb.health.HealthChecker;
+import dev.jlb.health.HealthMonitor;
+import dev.jlb.health.OutlierDetector;
+import dev.jlb.time.Scheduler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The running balancer: its configuration, the backend pool, the active and passive health
+ * checks and the balancer-wide counters. One per webapp start, kept as a servlet context
+ * attribute for the servlets to share.
+ */
+public final class Balancer {
+    /** The servlet context attribute under which the running balancer is kept. */
+    public static final String ATTRIBUTE = Balancer.class.getName();
+
+    private final BalancerConfig config;
+    private final BackendPool pool;
+    private final OutlierDetector outliers;
+    private final HealthMonitor healthMonitor;
+    private final LongSupplier nanoClock;
+    private final RandomSource random;
+    private final long startNanos;
+    private final LongAdder proxiedRequests = new LongAdder();
+
+    /**
+     * @param checker   how a backend's health is checked
+     * @param scheduler where the health checks are timed
+     * @param nanoClock the monotonic clock every time figure is taken from
+     */
+    public Balancer(BalancerConfig config, RandomSource random, LongSupplier nanoClock, HealthChecker checker,
+                    Scheduler scheduler) {
+        this.config = config;
+        this.nanoClock = nanoClock;
+        this.random = random;
+        this.startNanos = nanoClock.getAsLong();
+        List<Backend> backends = config.backends().stream().map(Backend::new).toList();
+        this.pool = new BackendPool(backends, Algorithms.create(config.algorithm(), random));
+        this.outliers = new OutlierDetector(config.ejection(), config.healthChecks().rise(), nanoClock, pool::rebuild);
+        this.healthMonitor = new HealthMonitor(pool::backends, config.healthChecks(), outliers, checker, scheduler,
+            nanoClock, pool::rebuild);
+        pool.addListener(new MembershipLog());
+        pool.addListener(new BackendPool.Listener() {
+            @Override
+            public void added(Backend backend) {
+                healthMonitor.checkSoon(backend);
+            }
+
+            @Override
+            public void removed(Backend backend) {
+            }
+        });
+    }
+
+    /** Logs the backends that drain and leave. */
+    private static final class MembershipLog implements BackendPool.Listener {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Balancer.class);
+
+        @Override
+        public void added(Backend backend) {
+        }
+
+        @Override
+        public void removed(Backend backend) {
+            LOG.info("backend {} removed: its last request has ended", backend);
+        }
+
+        @Override
+        public void drained(Backend backend) {
+            LOG.info("backend {} is drained: no request in flight", backend);
+        }
+    }
+
+    /** Starts the health checks. */
+    public void start() throws Exception {
+        healthMonitor.start();
+    }
+
+    /** Stops the health checks. */
+    public void stop() {
+        healthMonitor.stop();
+    }
+
+    public BalancerConfig config() {
+        return config;
+    }
+
+    public BackendPool pool() {
+        return pool;
+    }
+
+    /** The randomness of the algorithms, also used to spread retries. */
+    public RandomSource random() {
+        return random;
+    }
+
+    public OutlierDetector outliers() {
+        return outliers;
+    }
+
+    /** The monotonic clock in nanoseconds that every time figure is taken from. */
+    public long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    public long uptimeSeconds() {
+        return TimeUnit.NANOSECONDS.toSeconds(nanoTime() - startNanos);
+    }
+
+    /** Counts one client request that was given to a backend. */
+    public void requestProxied() {
+        proxiedRequests.increment();
+    }
+
+    public long proxiedRequests() {
+        return proxiedRequests.sum();
+    }
+
+    /** Requests in flight to all backends. */
+    public int inFlight() {
+        int total = 0;
+        for (Backend backend : pool.backends()) {
+            total += backend.inFlight();
+        }
+        return total;
+    }
+
+    /**
+     * Waits until no request is in flight to any backend, or the grace period is over.
+     *
+     * @return whether every request finished
+     */
+    public boolean awaitIdle(Duration grace) throws InterruptedException {
+        long deadline = nanoTime() + grace.toNanos();
+        while (inFlight() > 0) {
+            if (nanoTime() - deadline >= 0) {
+                return false;
+            }
+            // Shutdown only: a short poll, never on the request path.
+            Thread.sleep(20);
+        }
+        return true;
+    }
+}

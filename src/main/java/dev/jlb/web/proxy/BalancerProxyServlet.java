@@ -1,0 +1,390 @@
+package dev.jlb.web.proxy;
+
+import dev.jlb.balancer.Balancer;
+import dev.jlb.balancer.Backend;
+import dev.jlb.metrics.BalancerMetrics;
+import dev.jlb.web.JsonErrors;
+
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ClientConnector;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The proxy: every request that no other servlet claims goes to one backend chosen by the
+ * algorithm, with its body streamed both ways. It only overrides Jetty's hooks; choosing,
+ * counting and health live in {@link Balancer}.
+ */
+public class BalancerProxyServlet extends AsyncMiddleManServlet {
+    private static final String CALL_ATTRIBUTE = BackendCall.class.getName();
+    private static final byte[] NO_BACKEND = JsonErrors.body("no healthy backend");
+
+    private transient Balancer balancer;
+    private transient ForwardingHeaders headers;
+    private transient RequestScreen screen;
+    private transient Retries retries;
+    private transient ErrorReplies errors;
+    private int contextPathLength;
+    private boolean onJetty;
+
+    @Override
+    public void init(ServletConfig config) throws ServletException {
+        balancer = (Balancer) config.getServletContext().getAttribute(Balancer.ATTRIBUTE);
+        if (balancer == null) {
+            throw new UnavailableException("jlb did not start; the log says why");
+        }
+        String via = config.getInitParameter("viaHost");
+        headers = new ForwardingHeaders(balancer.config().forwardedBy(), via == null ? balancer.config().forwardedBy() : via,
+            Boolean.parseBoolean(config.getInitParameter("preserveHost")), config.getInitParameter("hostHeader"));
+        screen = new RequestScreen(balancer.config().maxRequestBodySize());
+        contextPathLength = config.getServletContext().getContextPath().length();
+        onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
+        retries = new Retries(balancer);
+        errors = new ErrorReplies(onJetty);
+        super.init(new ProxyServletConfig(config, balancer.config()));
+        BalancerMetrics metrics = (BalancerMetrics) config.getServletContext().getAttribute(BalancerMetrics.ATTRIBUTE);
+        if (metrics != null) {
+            metrics.watchProxyClient(getHttpClient());
+        }
+    }
+
+    /**
+     * Jetty's HttpClient keeps at most half its thread count of buffers per size, so that with a
+     * small thread pool and many connections each response read allocates a new direct buffer and
+     * the JVM ends up collecting them with full GCs. Here a pool bounded only by its memory.
+     */
+    @Override
+    protected HttpClient newHttpClient() {
+        HttpClient client = super.newHttpClient();
+        client.setByteBufferPool(new ArrayByteBufferPool(0, 2048, 65536, Integer.MAX_VALUE));
+        return client;
+    }
+
+    @Override
+    protected HttpClient createHttpClient() throws ServletException {
+        HttpClient client = super.createHttpClient();
+        InterimResponses.install(client, new EarlyHintsRelay(CLIENT_REQUEST_ATTRIBUTE, onJetty));
+        return client;
+    }
+
+    @Override
+    protected ClientConnector newClientConnector() {
+        ClientConnector connector = super.newClientConnector();
+        connector.setConnectTimeout(balancer.config().connectTimeout());
+        return connector;
+    }
+
+    /** Lets requests in flight finish, up to the shutdown grace, before the HTTP client stops. */
+    @Override
+    public void destroy() {
+        try {
+            if (!balancer.awaitIdle(balancer.config().shutdownGrace())) {
+                _log.warn("jlb stopping with {} requests still in flight after the shutdown grace", balancer.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        super.destroy();
+    }
+
+    @Override
+    protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+        throws ServletException, IOException {
+        ResponseAbort.throwIfRequested(clientRequest, proxyResponse);
+        RequestScreen.Refusal refusal = screen.screen(clientRequest);
+        if (refusal != null) {
+            refusal.send(proxyResponse);
+            return;
+        }
+        super.service(clientRequest, proxyResponse);
+    }
+
+    // ---- choosing the backend ---------------------------------------------------------------
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest clientRequest) {
+        Backend backend = balancer.pool().pick();
+        if (backend == null) {
+            return null;
+        }
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer));
+        balancer.requestProxied();
+        return backend.origin().toString();
+    }
+
+    /**
+     * The request to the backend of the current {@link BackendCall}: the client's method, and its
+     * path (without this webapp's context path) and query as they came (see {@link UpstreamRequest}).
+     */
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
+        Backend backend = call(clientRequest).backend();
+        String path = clientRequest.getRequestURI();
+        if (contextPathLength > 0) {
+            path = path.length() == contextPathLength ? "/" : path.substring(contextPathLength);
+        }
+        return new UpstreamRequest(getHttpClient(), backend.origin(), path, clientRequest.getQueryString())
+            .method(clientRequest.getMethod())
+            .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+        try {
+            JsonErrors.send(proxyResponse, HttpStatus.SERVICE_UNAVAILABLE_503, NO_BACKEND);
+        } catch (IOException e) {
+            _log.debug("could not send 503", e);
+        }
+    }
+
+    // ---- the request to the backend ---------------------------------------------------------
+
+    /** Copies the client's headers and adds the proxy's, in one pass (see {@link ForwardingHeaders}). */
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        Backend backend = call(clientRequest).backend();
+        proxyRequest.headers(upstream -> headers.forward(clientRequest, backend, upstream.clear()));
+    }
+
+    /** Nothing left to add: {@link #copyRequestHeaders} added the proxy's headers already. */
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+    }
+
+    @Override
+    protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,
+                                                         HttpServletResponse proxyResponse, Request proxyRequest) {
+        // With Expect: 100-continue the body comes only after the backend asks for it: stream it.
+        return new UpstreamContent(expects100Continue(clientRequest) ? 0 : balancer.config().retry().bufferSize());
+    }
+
+    @Override
+    protected ReadListener newProxyReadListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                                Request proxyRequest, AsyncRequestContent content) {
+        return new ClientReader(clientRequest, proxyResponse, proxyRequest, content);
+    }
+
+    /** The reader of the client's body. Tomcat reports one failure of it twice; it is handled once. */
+    private final class ClientReader extends ProxyReader {
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        ClientReader(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
+                     AsyncRequestContent content) {
+            super(clientRequest, proxyResponse, proxyRequest, content);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (failed.compareAndSet(false, true)) {
+                super.onError(failure);
+            }
+        }
+    }
+
+    @Override
+    protected ContentTransformer newClientRequestContentTransformer(HttpServletRequest clientRequest,
+                                                                   Request proxyRequest) {
+        long limit = balancer.config().maxRequestBodySize();
+        return limit < 0 ? ContentTransformer.IDENTITY : new BodySizeLimit(limit);
+    }
+
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                    Request proxyRequest) {
+        if (proxyRequest.getBody() instanceof UpstreamContent body) {
+            body.whenReadyToSend(() -> send(clientRequest, proxyResponse, proxyRequest, body));
+        } else {
+            send(clientRequest, proxyResponse, proxyRequest, null);
+        }
+    }
+
+    private void send(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
+                      UpstreamContent body) {
+        BackendCall call = call(clientRequest);
+        Backend backend = call.backend();
+        long length = clientRequest.getContentLengthLong();
+        if (body != null && length >= 0) {
+            // Jetty drops the length of a body it streams in parts; the body passes unchanged, so it holds.
+            proxyRequest.headers(headers -> headers.put(HttpHeader.CONTENT_LENGTH, length));
+        }
+        call.start(body);
+        proxyRequest.onRequestBegin(call).onComplete(call);
+        proxyResponse.setHeader(ForwardingHeaders.X_BACKEND_SERVER, backend.authority());
+        super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    }
+
+    // ---- the response to the client ---------------------------------------------------------
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                           Response serverResponse) {
+        if (serverResponse.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+            // No upgrade was asked for (the client's Upgrade never reaches a backend): after this the
+            // backend speaks something else on the connection, and a front proxy that trusted a 101
+            // would tunnel the client's next bytes to a parser that still reads them as requests.
+            serverResponse.abort(new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
+            return;
+        }
+        call(clientRequest).responseHeadersReceived(serverResponse.getStatus());
+        ForwardingHeaders.copyResponse(serverResponse, proxyResponse);
+        if (onJetty && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
+            && "HTTP/1.1".equals(clientRequest.getProtocol())) {
+            // Chunked even when the connection is to close after it, rather than ended by the close:
+            // only then can the client tell a response the backend broke off from a complete one.
+            proxyResponse.setHeader(HttpHeader.TRANSFER_ENCODING.asString(), "chunked");
+        }
+    }
+
+    @Override
+    protected ProxyWriter newProxyWriteListener(HttpServletRequest clientRequest, Response serverResponse) {
+        BackendCall call = call(clientRequest);
+        call.responseStarted();
+        return new ClientWriter(clientRequest, serverResponse, call);
+    }
+
+    /** Writes a chunk and sends it at once, so that streamed responses reach the client as they arrive. */
+    @Override
+    protected void writeProxyResponseContent(ServletOutputStream output, ByteBuffer content) throws IOException {
+        if (!BufferWrites.write(output, content)) {
+            super.writeProxyResponseContent(output, content);
+        }
+        if (output.isReady()) {
+            output.flush();
+        }
+    }
+
+    /** The writer of the response to the client; a failure here is the client's (gone, too slow). */
+    private final class ClientWriter extends ProxyWriter {
+        private final BackendCall call;
+        private final HttpServletRequest clientRequest;
+        private final long contentLength;
+        private boolean lengthSet;
+
+        ClientWriter(HttpServletRequest clientRequest, Response serverResponse, BackendCall call) {
+            super(clientRequest, serverResponse);
+            this.call = call;
+            this.clientRequest = clientRequest;
+            this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        }
+
+        @Override
+        protected Action process() throws Throwable {
+            if (!lengthSet) {
+                lengthSet = true;
+                // Jetty drops the backend's Content-Length in case a transformer changes the body;
+                // ours pass it unchanged, so it holds, and a body cut short is then seen as such.
+                HttpServletResponse response = (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
+                if (contentLength >= 0 && !response.isCommitted()) {
+                    response.setContentLengthLong(contentLength);
+                }
+            }
+            return super.process();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable failure) {
+            call.clientFailed();
+            super.onCompleteFailure(failure);
+        }
+    }
+
+    // ---- failures ----------------------------------------------------------------------------
+
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        // A failure here after the backend side failed is one of the client's body being discarded:
+        // the response failure decides what the client gets.
+        UpstreamContent content = proxyRequest.getBody() instanceof UpstreamContent body ? body : null;
+        if (content == null || !content.failed()) {
+            BackendCall call = call(clientRequest);
+            if (call != null) {
+                call.clientFailed();
+            }
+            proxyResponse.setStatus(clientRequestStatus(failure));
+        }
+        proxyRequest.abort(failure);
+        if (content != null) {
+            // An error answer waiting for the end of the body goes out now.
+            content.bodyRead();
+        }
+    }
+
+    @Override
+    protected int clientRequestStatus(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return HttpStatus.REQUEST_TIMEOUT_408;
+        }
+        if (failure instanceof BadMessageException badMessage) {
+            return badMessage.getCode();
+        }
+        return HttpStatus.BAD_REQUEST_400;
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        if (!retried(clientRequest, proxyResponse, serverResponse, failure)) {
+            if (failure instanceof InvalidAnswerException && !proxyResponse.isCommitted()) {
+                // Nothing more is read from this client: what it sent next was meant for the other protocol.
+                proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            }
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+        }
+    }
+
+    /** Sends the request on to another backend when {@link Retries} says that is safe. */
+    private boolean retried(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                            Response serverResponse, Throwable failure) {
+        BackendCall call = call(clientRequest);
+        Retries.Retry retry = retries.next(clientRequest, proxyResponse, call, serverResponse, failure,
+            hasContent(clientRequest));
+        if (retry == null) {
+            return false;
+        }
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(retry.backend(), balancer));
+        Request request = newProxyRequest(clientRequest, retry.backend().origin().toString());
+        copyRequestHeaders(clientRequest, request);
+        addProxyHeaders(clientRequest, request);
+        request.timeout(getTimeout(), TimeUnit.MILLISECONDS);
+        if (retry.body() != null) {
+            request.body(retry.body());
+        }
+        if (_log.isDebugEnabled()) {
+            _log.debug("retrying {} on {} after {} failed: {}", clientRequest.getRequestURI(), retry.backend(),
+                call.backend(), failure.toString());
+        }
+        sendProxyRequest(clientRequest, proxyResponse, request);
+        return true;
+    }
+
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          int status) {
+        errors.send(clientRequest, proxyResponse, status, call(clientRequest),
+            code -> super.sendProxyResponseError(clientRequest, proxyResponse, code));
+    }
+
+    private static BackendCall call(HttpServletRequest clientRequest) {
+        return (BackendCall) clientRequest.getAttribute(CALL_ATTRIBUTE);
+    }
+}
