@@ -8,6 +8,8 @@ public final class Algorithms {
     }
 
     /**
+     * The algorithm of that name.
+     *
      * @param random the randomness of the rules that draw (random, least connections' start)
      */
     public static Algorithm create(AlgorithmName name, RandomSource random) {

@@ -128,6 +128,8 @@ public final class Backend implements BackendView, Monitored {
     }
 
     /**
+     * A request sent here has ended, one way or another.
+     *
      * @param failed whether the request ended without a complete response from this backend
      */
     public void requestEnded(boolean failed) {

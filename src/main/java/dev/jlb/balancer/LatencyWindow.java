@@ -27,6 +27,8 @@ public final class LatencyWindow {
     }
 
     /**
+     * Adds a sample to the current second.
+     *
      * @param nowSecond the current second of a monotonic clock
      * @param sample    the value to add, e.g. a latency in microseconds
      */

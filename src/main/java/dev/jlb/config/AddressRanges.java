@@ -24,6 +24,8 @@ public final class AddressRanges {
     }
 
     /**
+     * Parses a comma-separated list of addresses and CIDR ranges.
+     *
      * @throws IllegalArgumentException naming the bad entry
      */
     public static AddressRanges parse(String text) {

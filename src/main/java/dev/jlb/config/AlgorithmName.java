@@ -17,6 +17,8 @@ public enum AlgorithmName {
     }
 
     /**
+     * The algorithm of a configuration name.
+     *
      * @throws IllegalArgumentException naming the valid names
      */
     public static AlgorithmName fromName(String name) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  */
 public record ServerConfig(int port, Duration clientTimeout, int maxRequestHeaderSize, Duration shutdownGrace) {
     /**
+     * Resolves the launcher's server settings from the sources, in their precedence.
+     *
      * @throws ConfigException naming the first bad value and where it came from
      */
     public static ServerConfig resolve(ConfigSources sources) throws ConfigException {

@@ -17,6 +17,8 @@ public final class StatusRanges {
     }
 
     /**
+     * Parses codes and ranges such as {@code 200-299,418}.
+     *
      * @throws IllegalArgumentException naming the bad part
      */
     public static StatusRanges parse(String text) {

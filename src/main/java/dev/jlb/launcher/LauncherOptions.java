@@ -20,7 +20,10 @@ final class LauncherOptions {
     static final String DEMO = "--demo";
     static final String WAR = "--war";
 
-    private record SettingOption(Setting setting, String shortName, String label, String... description) {
+    private record SettingOption(Setting setting, String shortName, String label, List<String> description) {
+        SettingOption(Setting setting, String shortName, String label, String... description) {
+            this(setting, shortName, label, List.of(description));
+        }
     }
 
     private static final List<SettingOption> SETTINGS = List.of(
@@ -74,7 +77,7 @@ final class LauncherOptions {
                 : new String[] {option.shortName(), option.setting().option()};
             spec.addOption(OptionSpec.builder(names)
                 .paramLabel(option.label())
-                .description(option.description())
+                .description(option.description().toArray(new String[0]))
                 .type(String.class)
                 .build());
         }

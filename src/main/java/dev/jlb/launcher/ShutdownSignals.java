@@ -3,7 +3,6 @@ package dev.jlb.launcher;
 import dev.jlb.testserver.TestServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,9 +20,9 @@ final class ShutdownSignals {
     static void stopGracefullyOn(EmbeddedBalancer balancer, List<TestServer> demoBackends) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> {
+            Signals.handle(name, signal -> {
                 if (stopping.compareAndSet(false, true)) {
-                    Thread stopper = new Thread(() -> stop(balancer, demoBackends, signal.getName()), "jlb-shutdown");
+                    Thread stopper = new Thread(() -> stop(balancer, demoBackends, signal), "jlb-shutdown");
                     stopper.start();
                 }
             });

@@ -58,7 +58,7 @@ public final class BalancerMetrics implements BackendPool.Listener {
         backendCounter(pool, "jlb_backend_failures_total", "Requests that ended without a complete answer from the backend",
             Backend::failures);
         CounterWithCallback.builder().name("jlb_requests_total").help("Client requests proxied")
-            .callback(callback -> callback.call(proxiedRequests.getAsLong())).register(registry);
+            .callback(callback -> callback.call((double) proxiedRequests.getAsLong())).register(registry);
         JvmMetrics.builder().register(registry);
         pool.addListener(this);
     }
@@ -109,8 +109,22 @@ public final class BalancerMetrics implements BackendPool.Listener {
     }
 
     /** One backend's series, bound. */
-    private record BoundMeters(CounterDataPoint[] byClass, CounterDataPoint errors, DistributionDataPoint duration,
-                               CounterDataPoint passed, CounterDataPoint failedChecks) implements BackendMeters {
+    private static final class BoundMeters implements BackendMeters {
+        private final CounterDataPoint[] byClass;
+        private final CounterDataPoint errors;
+        private final DistributionDataPoint duration;
+        private final CounterDataPoint passed;
+        private final CounterDataPoint failedChecks;
+
+        BoundMeters(CounterDataPoint[] byClass, CounterDataPoint errors, DistributionDataPoint duration,
+                    CounterDataPoint passed, CounterDataPoint failedChecks) {
+            this.byClass = byClass;
+            this.errors = errors;
+            this.duration = duration;
+            this.passed = passed;
+            this.failedChecks = failedChecks;
+        }
+
         @Override
         public void answered(int status, long nanos) {
             int codeClass = status / 100 - 1;

@@ -179,7 +179,8 @@ public final class TestServer implements AutoCloseable {
             int delay = Math.min(intParam(query, "delay_ms", 0), MAX_DELAY_MS);
             Runnable answer = () -> answer(request, response, callback, query, body);
             if (delay > 0) {
-                scheduler.schedule(answer, delay, TimeUnit.MILLISECONDS);
+                // The answer's own callback reports how it went; the future has nothing more to say.
+                var unused = scheduler.schedule(answer, delay, TimeUnit.MILLISECONDS);
             } else {
                 answer.run();
             }
@@ -234,7 +235,7 @@ public final class TestServer implements AutoCloseable {
                 if (last) {
                     callback.succeeded();
                 } else {
-                    scheduler.schedule(() -> streamChunks(response, callback, chunk + 1, chunks, intervalMs),
+                    var unused = scheduler.schedule(() -> streamChunks(response, callback, chunk + 1, chunks, intervalMs),
                         intervalMs, TimeUnit.MILLISECONDS);
                 }
             }, callback::failed));

@@ -132,8 +132,8 @@ class BackendChaosIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"order\": " + n + "}")).build(),
                 killAndRestart(balancer, victim, requestsWhileDead));
 
-            Map<String, Integer> received = new ConcurrentHashMap<>();
-            Map<String, String> receivedBy = new ConcurrentHashMap<>();
+            Map<String, Integer> received = new HashMap<>();
+            Map<String, String> receivedBy = new HashMap<>();
             for (TestServer backend : backends.all()) {
                 for (String id : backend.requestIds()) {
                     received.merge(id, 1, Integer::sum);

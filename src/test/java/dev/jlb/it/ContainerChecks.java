@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -40,7 +41,7 @@ final class ContainerChecks {
                 throw new AssertionError("the container exited: " + container.output());
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
                 // Every backend up, not just the first: the checks that follow expect them all in rotation.
                 HttpResponse<String> health = Http.get(uri(port, "/lb-health"));
                 JsonObject body = health.statusCode() == 200 ? json(health) : null;
@@ -137,7 +138,7 @@ final class ContainerChecks {
         await().atMost(Duration.ofSeconds(10)).until(() -> container.output().stream()
             .anyMatch(line -> line.contains("jlb started: algorithm " + algorithm)));
         List<String> complaints = container.output().stream()
-            .filter(line -> line.contains("SLF4J") || line.contains("multiple") && line.contains("provider")).toList();
+            .filter(line -> line.contains("SLF4J") || (line.contains("multiple") && line.contains("provider"))).toList();
         assertEquals(List.of(), complaints);
     }
 

@@ -12,12 +12,12 @@ final class Framing {
      */
     static boolean isComplete(String answer) {
         int end = answer.indexOf("\r\n\r\n");
-        String head = answer.substring(0, end).toLowerCase();
+        String head = answer.substring(0, end).toLowerCase(java.util.Locale.ROOT);
         String body = answer.substring(end + 4);
         if (head.contains("transfer-encoding: chunked")) {
             return body.endsWith("0\r\n\r\n");
         }
-        for (String line : head.split("\r\n")) {
+        for (String line : head.split("\r\n", -1)) {
             if (line.startsWith("content-length:")) {
                 return body.length() == Integer.parseInt(line.substring(15).strip());
             }

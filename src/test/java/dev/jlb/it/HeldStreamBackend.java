@@ -39,7 +39,10 @@ final class HeldStreamBackend implements AutoCloseable {
                 }
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, HeldStreamBackend.this.contentType);
                 response.write(false, bytes(FIRST), Callback.from(
-                    () -> release.thenRun(() -> response.write(true, bytes(LAST), callback)),
+                    () -> {
+                        // The write's callback reports how it went; the future says no more.
+                        var unused = release.thenRun(() -> response.write(true, bytes(LAST), callback));
+                    },
                     callback::failed));
                 return true;
             }

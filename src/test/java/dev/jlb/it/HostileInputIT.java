@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ class HostileInputIT {
             + "Upgrade: websocket\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\nProxy-Connection: keep-alive\r\n"
             + "X-Kept: yes\r\n\r\n");
         assertEquals(200, status(answer));
-        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase();
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
         assertFalse(head.contains("x-hop"), head);
         assertFalse(head.contains("keep-alive: timeout"), head);
         assertTrue(head.contains("x-kept: yes"), head);
@@ -144,7 +145,7 @@ class HostileInputIT {
     @Test
     void anIdleClientConnectionIsClosedAfterTheClientTimeout() throws Exception {
         try (RunningBalancer strict = RunningBalancer.inFrontOf(backends.all(), Map.of("clientTimeout", "0.5"));
-             Socket idle = new Socket("127.0.0.1", strict.port())) {
+             Socket idle = new Socket(InetAddress.getLoopbackAddress(), strict.port())) {
             idle.setSoTimeout(10_000);
             long start = System.nanoTime();
             idle.getOutputStream().write("GET /partial HTTP/1.1\r\nHost: lb\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -159,7 +160,7 @@ class HostileInputIT {
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
-                Socket socket = new Socket("127.0.0.1", balancer.port());
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port());
                 OutputStream out = socket.getOutputStream();
                 out.write("GET /slowloris HTTP/1.1\r\nHost: lb\r\nX-Trickle: ".getBytes(StandardCharsets.US_ASCII));
                 out.flush();

@@ -48,8 +48,9 @@ class JettyDistributionIT {
                 ContainerChecks.cutsOffABrokenResponse(port);
                 ContainerChecks.handlesOddRequests(port, backends.all());
                 ContainerChecks.loggedCleanly(jetty, "least_connections");
-                assertTrue(Files.list(base.resolve("logs")).anyMatch(f -> f.getFileName().toString().endsWith(".request.log")),
-                    "no request log");
+                try (var logs = Files.list(base.resolve("logs"))) {
+                    assertTrue(logs.anyMatch(f -> f.getFileName().toString().endsWith(".request.log")), "no request log");
+                }
 
                 List<ProcessHandle> children = jetty.descendants();
                 jetty.signalTerm();

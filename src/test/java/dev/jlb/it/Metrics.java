@@ -29,7 +29,7 @@ final class Metrics {
         if (Files.isExecutable(local)) {
             return local;
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
             Path candidate = Path.of(dir, "promtool");
             if (Files.isExecutable(candidate)) {
                 return candidate;
@@ -47,7 +47,7 @@ final class Metrics {
         assertTrue(check.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, check.exitValue(), "promtool check metrics: " + verdict);
         Map<String, Double> samples = new LinkedHashMap<>();
-        for (String line : exposition.split("\n")) {
+        for (String line : exposition.split("\n", -1)) {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }

@@ -21,7 +21,7 @@ class MetricsIT {
         HttpResponse<String> response = Http.get(balancer.uri("/lb-metrics"));
         assertEquals(200, response.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8",
-            response.headers().firstValue("Content-Type").orElseThrow().toLowerCase());
+            response.headers().firstValue("Content-Type").orElseThrow().toLowerCase(java.util.Locale.ROOT));
         return Metrics.parse(response.body());
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -138,7 +139,7 @@ class OddRequestsAndAnswersIT {
 
     @Test
     void aClientThatLeavesDuringAnInterimWaitLeavesNoCountBehind() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             socket.getOutputStream().write("GET /interim-then-silence HTTP/1.1\r\nHost: x\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
             await().atMost(Duration.ofSeconds(5)).until(() -> balancer.connectionsInFlight() == 1);

@@ -10,6 +10,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ class ParserEdgesIT {
     private static Exchange exchange(String request) throws IOException {
         int before = backend.received().length();
         String answer;
-        try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             socket.setSoTimeout((int) NO_HANG.toMillis());
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.shutdownOutput();

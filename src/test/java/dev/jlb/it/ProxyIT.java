@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -127,15 +128,15 @@ class ProxyIT {
     void aStreamedResponseReachesTheClientChunkByChunk(String contentType) throws Exception {
         try (HeldStreamBackend stream = new HeldStreamBackend(contentType);
              RunningBalancer streaming = RunningBalancer.start(Map.of("backends", stream.name()));
-             Socket socket = new Socket("127.0.0.1", streaming.port())) {
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), streaming.port())) {
             socket.setSoTimeout((int) Http.TIMEOUT.toMillis());
-            socket.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             // The backend holds back its second part until the first one has reached us.
             String head = readUntil(in, HeldStreamBackend.FIRST);
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
-            assertTrue(head.toLowerCase().contains("content-type: " + contentType), head);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: " + contentType), head);
             stream.release();
             String rest = Http.readAll(in);
             assertTrue(rest.contains(HeldStreamBackend.LAST), rest);
@@ -252,13 +253,13 @@ class ProxyIT {
     void clientAbortsLeaveNoConnectionCountedAndAreNotBackendFailures() throws Exception {
         long failures = totalFailures();
         // Gone while the backend takes its time: noticed when the answer cannot be written.
-        try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             socket.getOutputStream().write("GET /slow?delay_ms=1500 HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             await().until(() -> balancer.connectionsInFlight() == 1);
         }
         await().until(() -> balancer.connectionsInFlight() == 0);
         // In the middle of a streamed response.
-        try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             socket.setSoTimeout((int) Http.TIMEOUT.toMillis());
             socket.getOutputStream().write("GET /stream?chunks=1000&chunk_interval_ms=20 HTTP/1.1\r\nHost: lb\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
@@ -266,7 +267,7 @@ class ProxyIT {
         }
         await().until(() -> balancer.connectionsInFlight() == 0);
         // In the middle of an upload.
-        try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             OutputStream out = socket.getOutputStream();
             out.write("POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[100_000]);

@@ -127,7 +127,7 @@ class RetryIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
             assertEquals(502, put.statusCode());
             assertEquals(4, backends.totalRequests());
-            HttpResponse<String> postResponse = post(balancer, "/?drop=1", "{}".getBytes());
+            HttpResponse<String> postResponse = post(balancer, "/?drop=1", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertEquals(502, postResponse.statusCode());
             assertEquals(5, backends.totalRequests(), "a POST the backend received must not be sent again");
             await().until(() -> balancer.connectionsInFlight() == 0);

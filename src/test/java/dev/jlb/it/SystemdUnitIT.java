@@ -37,7 +37,7 @@ class SystemdUnitIT {
     void systemdFindsNothingWrongWithTheUnit() throws Exception {
         Process verify = new ProcessBuilder("systemd-analyze", "verify", UNIT.toAbsolutePath().toString())
             .redirectErrorStream(true).start();
-        String output = new String(verify.getInputStream().readAllBytes());
+        String output = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(verify.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, verify.exitValue(), output);
         assertEquals("", output.strip());
@@ -72,7 +72,7 @@ class SystemdUnitIT {
         int port = JlbProcess.freePort();
         try (Backends backends = Backends.start(1)) {
             List<String> arguments = new ArrayList<>();
-            for (String word : unit.get("ExecStart").split("\\s+")) {
+            for (String word : unit.get("ExecStart").strip().split("\\s+", -1)) {
                 switch (word) {
                     case "/usr/bin/java" -> { }
                     case "$JAVA_OPTS" -> arguments.addAll(List.of(javaOpts.split("\\s+")));

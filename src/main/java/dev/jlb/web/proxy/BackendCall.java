@@ -93,7 +93,7 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
     @Override
     public void onComplete(Result result) {
         long took = balancer.nanoTime() - startNanos;
-        if (result.isSucceeded() || clientFailed && status != 0) {
+        if (result.isSucceeded() || (clientFailed && status != 0)) {
             backend.meters().answered(status, took);
         } else {
             backend.meters().failed(took);

@@ -17,7 +17,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
@@ -241,7 +241,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             // No upgrade was asked for (the client's Upgrade never reaches a backend): after this the
             // backend speaks something else on the connection, and a front proxy that trusted a 101
             // would tunnel the client's next bytes to a parser that still reads them as requests.
-            serverResponse.abort(new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
+            // The abort completes the exchange, which the response listener reports as failed.
+            var unused = serverResponse.abort(new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
             return;
         }
         call(clientRequest).responseHeadersReceived(serverResponse.getStatus());
@@ -322,7 +323,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             }
             proxyResponse.setStatus(clientRequestStatus(failure));
         }
-        proxyRequest.abort(failure);
+        // The exchange's failure reaches the response listener, which answers the client.
+        var unused = proxyRequest.abort(failure);
         if (content != null) {
             // An error answer waiting for the end of the body goes out now.
             content.bodyRead();
@@ -334,7 +336,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (failure instanceof TimeoutException) {
             return HttpStatus.REQUEST_TIMEOUT_408;
         }
-        if (failure instanceof BadMessageException badMessage) {
+        if (failure instanceof HttpException badMessage) {
             return badMessage.getCode();
         }
         return HttpStatus.BAD_REQUEST_400;

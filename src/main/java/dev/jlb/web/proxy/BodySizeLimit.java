@@ -1,7 +1,7 @@
 package dev.jlb.web.proxy;
 
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet.ContentTransformer;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 
 import java.nio.ByteBuffer;
@@ -23,7 +23,7 @@ final class BodySizeLimit implements ContentTransformer {
     public void transform(ByteBuffer input, boolean finished, List<ByteBuffer> output) {
         seen += input.remaining();
         if (seen > limit) {
-            throw new BadMessageException(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + limit + " bytes");
+            throw new HttpException.RuntimeException(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + limit + " bytes");
         }
         output.add(input);
     }

@@ -54,7 +54,7 @@ final class ErrorReplies {
         }
         byte[] body = body(status);
         // Once the response has begun, Jetty aborts it on sendError: the client never sees it complete.
-        if (body == null || proxyResponse.isCommitted() || call != null && call.hasResponseStarted()) {
+        if (body == null || proxyResponse.isCommitted() || (call != null && call.hasResponseStarted())) {
             container.accept(status);
             return;
         }

@@ -196,6 +196,9 @@ final class ForwardingHeaders {
                 if (HOP_BY_HOP.contains(known)) {
                     continue;
                 }
+                // One bit per known header in two longs: a set without allocation, for the order Jetty's
+                // enum gives (which may change between versions without harm: only membership counts).
+                @SuppressWarnings("EnumOrdinal")
                 int bit = known.ordinal();
                 long mask = 1L << (bit & 63);
                 if (bit < 64) {
@@ -231,7 +234,7 @@ final class ForwardingHeaders {
         if (value == null || value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close")) {
             return names;
         }
-        for (String token : value.split(",")) {
+        for (String token : value.split(",", -1)) {
             String name = token.strip().toLowerCase(Locale.ROOT);
             if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive")) {
                 if (names == null) {

@@ -19,7 +19,21 @@ final class RequestScreen {
     static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS";
 
     /** An answer in place of the backend's. */
-    record Refusal(int status, byte[] body, boolean close) {
+    static final class Refusal {
+        private final int status;
+        private final byte[] body;
+        private final boolean close;
+
+        Refusal(int status, byte[] body, boolean close) {
+            this.status = status;
+            this.body = body;
+            this.close = close;
+        }
+
+        int status() {
+            return status;
+        }
+
         void send(HttpServletResponse response) throws IOException {
             if (status == HttpStatus.METHOD_NOT_ALLOWED_405) {
                 response.setHeader("Allow", ALLOWED_METHODS);

@@ -25,12 +25,12 @@ final class ResponseAbort {
 
     /** Whether the container aborts a committed response on {@code sendError(-1)} (Jetty does). */
     static boolean containerAbortsOnSendError(String serverInfo) {
-        return serverInfo != null && serverInfo.regionMatches(true, 0, "jetty", 0, 5);
+        return serverInfo != null && serverInfo.toLowerCase(java.util.Locale.ROOT).startsWith("jetty");
     }
 
     /** Has the response ended by failing the request in a new dispatch. */
     static void abortByDispatch(HttpServletRequest request) {
-        request.setAttribute(ATTRIBUTE, Boolean.TRUE);
+        request.setAttribute(ATTRIBUTE, true);
         request.getAsyncContext().dispatch();
     }
 

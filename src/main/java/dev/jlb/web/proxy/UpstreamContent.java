@@ -130,6 +130,8 @@ final class UpstreamContent extends AsyncRequestContent {
         }
     }
 
+    // Only the one thread reading the client's body writes (see the class comment); others only read.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     private void discard(ByteBuffer buffer, boolean last, Callback callback) {
         discarded += buffer.remaining();
         buffer.position(buffer.limit());
