@@ -4,8 +4,7 @@ import dev.jlb.config.AlgorithmName;
 
 /** Creates the algorithm a configuration names. */
 public final class Algorithms {
-    private Algorithms() {
-    }
+    private Algorithms() {}
 
     /**
      * The algorithm of that name.

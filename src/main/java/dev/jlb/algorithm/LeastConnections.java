@@ -2,7 +2,6 @@ package dev.jlb.algorithm;
 
 import dev.jlb.config.AlgorithmName;
 import dev.jlb.view.BackendView;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,7 +30,8 @@ public final class LeastConnections implements Algorithm {
     public <B extends BackendView> Picker<B> pickerFor(List<B> eligible) {
         BackendView[] backends = eligible.toArray(new BackendView[0]);
         @SuppressWarnings("unchecked") // the array holds exactly the Bs of eligible
-        Picker<B> picker = key -> (B) pick(backends, Integer.remainderUnsigned(next.getAndIncrement(), backends.length));
+        Picker<B> picker =
+                key -> (B) pick(backends, Integer.remainderUnsigned(next.getAndIncrement(), backends.length));
         return picker;
     }
 

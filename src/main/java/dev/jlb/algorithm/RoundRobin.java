@@ -2,7 +2,6 @@ package dev.jlb.algorithm;
 
 import dev.jlb.config.AlgorithmName;
 import dev.jlb.view.BackendView;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 

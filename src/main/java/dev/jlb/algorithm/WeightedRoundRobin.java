@@ -2,9 +2,7 @@ package dev.jlb.algorithm;
 
 import dev.jlb.config.AlgorithmName;
 import dev.jlb.view.BackendView;
-
 import java.util.ArrayList;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -6,7 +6,6 @@ import dev.jlb.health.HealthState;
 import dev.jlb.health.Monitored;
 import dev.jlb.health.OutlierState;
 import dev.jlb.view.BackendView;
-
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -8,16 +8,13 @@ public interface BackendMeters {
     /** Records nothing, for a backend not (yet) bound to metrics. */
     BackendMeters NONE = new BackendMeters() {
         @Override
-        public void answered(int status, long nanos) {
-        }
+        public void answered(int status, long nanos) {}
 
         @Override
-        public void failed(long nanos) {
-        }
+        public void failed(long nanos) {}
 
         @Override
-        public void healthChecked(boolean passed) {
-        }
+        public void healthChecked(boolean passed) {}
     };
 
     /** A request got a complete answer with this status after this long. */

@@ -5,7 +5,6 @@ import dev.jlb.algorithm.Picker;
 import dev.jlb.algorithm.RandomSource;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,13 +38,14 @@ public final class BackendPool {
         void removed(Backend backend);
 
         /** A draining backend's last request in flight has ended. */
-        default void drained(Backend backend) {
-        }
+        default void drained(Backend backend) {}
     }
 
     /** Why a change of membership was refused. */
     public enum Refusal {
-        ALREADY_PRESENT, UNKNOWN, LAST_BACKEND
+        ALREADY_PRESENT,
+        UNKNOWN,
+        LAST_BACKEND
     }
 
     /** A refused change of membership. */
@@ -111,7 +111,8 @@ public final class BackendPool {
         Backend backend;
         synchronized (this) {
             if (find(spec.address()).isPresent()) {
-                throw new RefusedException(Refusal.ALREADY_PRESENT, "backend " + spec.address() + " is already present");
+                throw new RefusedException(
+                        Refusal.ALREADY_PRESENT, "backend " + spec.address() + " is already present");
             }
             backend = new Backend(spec, false);
             watch(backend);
@@ -132,13 +133,13 @@ public final class BackendPool {
     public Backend remove(BackendAddress address) throws RefusedException {
         Backend backend;
         synchronized (this) {
-            backend = find(address).orElseThrow(() ->
-                new RefusedException(Refusal.UNKNOWN, "no backend " + address));
+            backend = find(address).orElseThrow(() -> new RefusedException(Refusal.UNKNOWN, "no backend " + address));
             if (!backend.isRemoving()) {
                 long staying = backends.stream().filter(b -> !b.isRemoving()).count();
                 if (staying <= 1) {
-                    throw new RefusedException(Refusal.LAST_BACKEND,
-                        "backend " + address + " is the last one; add another before removing it");
+                    throw new RefusedException(
+                            Refusal.LAST_BACKEND,
+                            "backend " + address + " is the last one; add another before removing it");
                 }
                 backend.markRemoving();
             }
@@ -219,7 +220,7 @@ public final class BackendPool {
     }
 
     private Snapshot build(List<Backend> eligible) {
-        return new Snapshot(eligible, weights(eligible),
-            eligible.isEmpty() ? Picker.none() : algorithm.pickerFor(eligible));
+        return new Snapshot(
+                eligible, weights(eligible), eligible.isEmpty() ? Picker.none() : algorithm.pickerFor(eligible));
     }
 }

@@ -7,7 +7,6 @@ import dev.jlb.health.HealthChecker;
 import dev.jlb.health.HealthMonitor;
 import dev.jlb.health.OutlierDetector;
 import dev.jlb.time.Scheduler;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,17 +36,22 @@ public final class Balancer {
      * @param scheduler where the health checks are timed
      * @param nanoClock the monotonic clock every time figure is taken from
      */
-    public Balancer(BalancerConfig config, RandomSource random, LongSupplier nanoClock, HealthChecker checker,
-                    Scheduler scheduler) {
+    public Balancer(
+            BalancerConfig config,
+            RandomSource random,
+            LongSupplier nanoClock,
+            HealthChecker checker,
+            Scheduler scheduler) {
         this.config = config;
         this.nanoClock = nanoClock;
         this.random = random;
         this.startNanos = nanoClock.getAsLong();
         List<Backend> backends = config.backends().stream().map(Backend::new).toList();
         this.pool = new BackendPool(backends, Algorithms.create(config.algorithm(), random));
-        this.outliers = new OutlierDetector(config.ejection(), config.healthChecks().rise(), nanoClock, pool::rebuild);
-        this.healthMonitor = new HealthMonitor(pool::backends, config.healthChecks(), outliers, checker, scheduler,
-            nanoClock, pool::rebuild);
+        this.outliers =
+                new OutlierDetector(config.ejection(), config.healthChecks().rise(), nanoClock, pool::rebuild);
+        this.healthMonitor = new HealthMonitor(
+                pool::backends, config.healthChecks(), outliers, checker, scheduler, nanoClock, pool::rebuild);
         pool.addListener(new MembershipLog());
         pool.addListener(new BackendPool.Listener() {
             @Override
@@ -56,8 +60,7 @@ public final class Balancer {
             }
 
             @Override
-            public void removed(Backend backend) {
-            }
+            public void removed(Backend backend) {}
         });
     }
 
@@ -66,8 +69,7 @@ public final class Balancer {
         private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Balancer.class);
 
         @Override
-        public void added(Backend backend) {
-        }
+        public void added(Backend backend) {}
 
         @Override
         public void removed(Backend backend) {

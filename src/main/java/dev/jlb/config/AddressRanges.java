@@ -1,10 +1,9 @@
 package dev.jlb.config;
 
-import org.eclipse.jetty.util.InetAddressSet;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.InetAddressSet;
 
 /**
  * Client addresses allowed in, as a list of CIDR ranges ({@code 10.0.0.0/8, 192.168.1.7, ::1}),
@@ -35,8 +34,8 @@ public final class AddressRanges {
             int slash = entry.indexOf('/');
             InetAddress address = literal(slash < 0 ? entry : entry.substring(0, slash));
             if (address == null) {
-                throw new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR range"
-                    + " (such as 10.0.0.0/8 or ::1)");
+                throw new IllegalArgumentException(
+                        "'" + entry + "' is not an IP address or CIDR range" + " (such as 10.0.0.0/8 or ::1)");
             }
             int bits = address.getAddress().length * 8;
             if (slash >= 0 && !prefixWithin(entry.substring(slash + 1), bits)) {
@@ -73,8 +72,8 @@ public final class AddressRanges {
     /** Whether the client address (as {@code getRemoteAddr()} gives it) is in one of the ranges. */
     public boolean allows(String clientAddress) {
         String address = clientAddress.startsWith("[") && clientAddress.endsWith("]")
-            ? clientAddress.substring(1, clientAddress.length() - 1)
-            : clientAddress;
+                ? clientAddress.substring(1, clientAddress.length() - 1)
+                : clientAddress;
         int zone = address.indexOf('%');
         InetAddress literal = literal(zone < 0 ? address : address.substring(0, zone));
         return literal != null && ranges.test(literal);

@@ -22,18 +22,18 @@ import java.util.stream.Collectors;
  * @param monitorAllow       the client addresses allowed to the monitoring endpoints
  */
 public record BalancerConfig(
-    List<BackendSpec> backends,
-    AlgorithmName algorithm,
-    HealthCheckPolicy healthChecks,
-    EjectionPolicy ejection,
-    RetryPolicy retry,
-    Duration backendTimeout,
-    Duration connectTimeout,
-    long maxRequestBodySize,
-    Duration shutdownGrace,
-    String forwardedBy,
-    String adminToken,
-    AddressRanges monitorAllow) {
+        List<BackendSpec> backends,
+        AlgorithmName algorithm,
+        HealthCheckPolicy healthChecks,
+        EjectionPolicy ejection,
+        RetryPolicy retry,
+        Duration backendTimeout,
+        Duration connectTimeout,
+        long maxRequestBodySize,
+        Duration shutdownGrace,
+        String forwardedBy,
+        String adminToken,
+        AddressRanges monitorAllow) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
@@ -52,33 +52,34 @@ public record BalancerConfig(
      */
     public static BalancerConfig resolve(ConfigSources sources) throws ConfigException {
         HealthCheckPolicy healthChecks = new HealthCheckPolicy(
-            parse(sources, Setting.HEALTH_CHECK_INTERVAL, ValueParsers::seconds),
-            parse(sources, Setting.HEALTH_CHECK_PATH, ValueParsers::requestPath),
-            parse(sources, Setting.HEALTH_CHECK_TIMEOUT, ValueParsers::seconds),
-            parse(sources, Setting.HEALTH_CHECK_RISE, text -> ValueParsers.integer(text, 1, 100)),
-            parse(sources, Setting.HEALTH_CHECK_FALL, text -> ValueParsers.integer(text, 1, 100)),
-            parse(sources, Setting.HEALTH_CHECK_STATUS, StatusRanges::parse));
+                parse(sources, Setting.HEALTH_CHECK_INTERVAL, ValueParsers::seconds),
+                parse(sources, Setting.HEALTH_CHECK_PATH, ValueParsers::requestPath),
+                parse(sources, Setting.HEALTH_CHECK_TIMEOUT, ValueParsers::seconds),
+                parse(sources, Setting.HEALTH_CHECK_RISE, text -> ValueParsers.integer(text, 1, 100)),
+                parse(sources, Setting.HEALTH_CHECK_FALL, text -> ValueParsers.integer(text, 1, 100)),
+                parse(sources, Setting.HEALTH_CHECK_STATUS, StatusRanges::parse));
         Duration ejectTime = parse(sources, Setting.EJECT_TIME, ValueParsers::seconds);
         EjectionPolicy ejection = new EjectionPolicy(
-            parse(sources, Setting.FAILURES_BEFORE_EJECT, text -> ValueParsers.integer(text, 0, 1000)),
-            ejectTime,
-            ejectTime.compareTo(EjectionPolicy.MAX_EJECT_TIME) > 0 ? ejectTime : EjectionPolicy.MAX_EJECT_TIME);
-        RetryPolicy retry = new RetryPolicy(
-            parse(sources, Setting.RETRIES, text -> ValueParsers.integer(text, 0, 10)),
-            (int) parse(sources, Setting.RETRY_BUFFER_SIZE, text -> boundedBytes(text, 16 * 1024 * 1024)).longValue());
+                parse(sources, Setting.FAILURES_BEFORE_EJECT, text -> ValueParsers.integer(text, 0, 1000)),
+                ejectTime,
+                ejectTime.compareTo(EjectionPolicy.MAX_EJECT_TIME) > 0 ? ejectTime : EjectionPolicy.MAX_EJECT_TIME);
+        RetryPolicy retry =
+                new RetryPolicy(parse(sources, Setting.RETRIES, text -> ValueParsers.integer(text, 0, 10)), (int)
+                        parse(sources, Setting.RETRY_BUFFER_SIZE, text -> boundedBytes(text, 16 * 1024 * 1024))
+                                .longValue());
         return new BalancerConfig(
-            parse(sources, Setting.BACKENDS, ValueParsers::backends),
-            parse(sources, Setting.ALGORITHM, AlgorithmName::fromName),
-            healthChecks,
-            ejection,
-            retry,
-            parse(sources, Setting.BACKEND_TIMEOUT, ValueParsers::seconds),
-            parse(sources, Setting.CONNECT_TIMEOUT, ValueParsers::seconds),
-            parse(sources, Setting.MAX_REQUEST_BODY_SIZE, ValueParsers::bytes),
-            parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds),
-            parse(sources, Setting.FORWARDED_BY, ValueParsers::headerValue),
-            parse(sources, Setting.ADMIN_TOKEN, ValueParsers::token),
-            parse(sources, Setting.MONITOR_ALLOW, AddressRanges::parse));
+                parse(sources, Setting.BACKENDS, ValueParsers::backends),
+                parse(sources, Setting.ALGORITHM, AlgorithmName::fromName),
+                healthChecks,
+                ejection,
+                retry,
+                parse(sources, Setting.BACKEND_TIMEOUT, ValueParsers::seconds),
+                parse(sources, Setting.CONNECT_TIMEOUT, ValueParsers::seconds),
+                parse(sources, Setting.MAX_REQUEST_BODY_SIZE, ValueParsers::bytes),
+                parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds),
+                parse(sources, Setting.FORWARDED_BY, ValueParsers::headerValue),
+                parse(sources, Setting.ADMIN_TOKEN, ValueParsers::token),
+                parse(sources, Setting.MONITOR_ALLOW, AddressRanges::parse));
     }
 
     private static Long boundedBytes(String text, long max) {
@@ -95,7 +96,7 @@ public record BalancerConfig(
      * @throws ConfigException naming where the bad value came from
      */
     public static <T> T parse(ConfigSources sources, Setting setting, Function<String, T> parser)
-        throws ConfigException {
+            throws ConfigException {
         RawValue raw = sources.lookup(setting);
         try {
             return parser.apply(raw.value());
@@ -112,7 +113,7 @@ public record BalancerConfig(
     /** The backends as {@code HOST:PORT[=WEIGHT]}, comma-separated, for logs. */
     public String describeBackends() {
         return backends.stream()
-            .map(b -> b.weight() == 1 ? b.address().toString() : b.address() + "=" + b.weight())
-            .collect(Collectors.joining(", "));
+                .map(b -> b.weight() == 1 ? b.address().toString() : b.address() + "=" + b.weight())
+                .collect(Collectors.joining(", "));
     }
 }

@@ -20,8 +20,11 @@ public final class ConfigSources {
      * @param environment      environment variable lookup
      * @param initParams       init-param lookup (context init-params of the webapp)
      */
-    public ConfigSources(Map<String, String> options, UnaryOperator<String> systemProperties,
-                         UnaryOperator<String> environment, UnaryOperator<String> initParams) {
+    public ConfigSources(
+            Map<String, String> options,
+            UnaryOperator<String> systemProperties,
+            UnaryOperator<String> environment,
+            UnaryOperator<String> initParams) {
         this.options = Map.copyOf(options);
         this.systemProperties = Objects.requireNonNull(systemProperties);
         this.environment = Objects.requireNonNull(environment);

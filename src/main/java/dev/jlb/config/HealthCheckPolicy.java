@@ -7,6 +7,5 @@ import java.time.Duration;
  * status in {@code passStatuses} within {@code timeout} passes. {@code fall} consecutive failures
  * take a healthy backend out, {@code rise} consecutive passes bring an unhealthy one back.
  */
-public record HealthCheckPolicy(Duration interval, String path, Duration timeout, int rise, int fall,
-                                StatusRanges passStatuses) {
-}
+public record HealthCheckPolicy(
+        Duration interval, String path, Duration timeout, int rise, int fall, StatusRanges passStatuses) {}

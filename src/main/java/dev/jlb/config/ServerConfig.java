@@ -19,9 +19,12 @@ public record ServerConfig(int port, Duration clientTimeout, int maxRequestHeade
      */
     public static ServerConfig resolve(ConfigSources sources) throws ConfigException {
         return new ServerConfig(
-            BalancerConfig.parse(sources, Setting.PORT, ValueParsers::port),
-            BalancerConfig.parse(sources, Setting.CLIENT_TIMEOUT, ValueParsers::seconds),
-            BalancerConfig.parse(sources, Setting.MAX_REQUEST_HEADER_SIZE, text -> ValueParsers.integer(text, 1024, 1024 * 1024)),
-            BalancerConfig.parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds));
+                BalancerConfig.parse(sources, Setting.PORT, ValueParsers::port),
+                BalancerConfig.parse(sources, Setting.CLIENT_TIMEOUT, ValueParsers::seconds),
+                BalancerConfig.parse(
+                        sources,
+                        Setting.MAX_REQUEST_HEADER_SIZE,
+                        text -> ValueParsers.integer(text, 1024, 1024 * 1024)),
+                BalancerConfig.parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds));
     }
 }

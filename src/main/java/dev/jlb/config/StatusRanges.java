@@ -50,8 +50,8 @@ public final class StatusRanges {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'" + whole + "' is not a list of HTTP statuses and ranges (100-599),"
-            + " such as 200-299 or 200,204");
+        throw new IllegalArgumentException(
+                "'" + whole + "' is not a list of HTTP statuses and ranges (100-599)," + " such as 200-299 or 200,204");
     }
 
     public boolean contains(int status) {

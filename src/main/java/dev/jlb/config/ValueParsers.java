@@ -16,8 +16,7 @@ public final class ValueParsers {
     /** Longest duration accepted, so that millisecond arithmetic never overflows. */
     static final Duration MAX_DURATION = Duration.ofDays(30);
 
-    private ValueParsers() {
-    }
+    private ValueParsers() {}
 
     public static int port(String text) {
         return port(text, text);
@@ -87,7 +86,7 @@ public final class ValueParsers {
             // reported below
         }
         throw new IllegalArgumentException("weight '" + text + "' of '" + entry
-            + "' is not a positive integer from 1 to " + BackendSpec.MAX_WEIGHT);
+                + "' is not a positive integer from 1 to " + BackendSpec.MAX_WEIGHT);
     }
 
     /** Parses a positive number of seconds ({@code 30}, {@code 0.5}) into a duration of whole milliseconds. */
@@ -102,8 +101,8 @@ public final class ValueParsers {
             throw new IllegalArgumentException("'" + text + "' is not a positive number of seconds");
         }
         if (seconds.compareTo(BigDecimal.valueOf(MAX_DURATION.toSeconds())) > 0) {
-            throw new IllegalArgumentException("'" + text + "' seconds is more than the maximum of "
-                + MAX_DURATION.toSeconds());
+            throw new IllegalArgumentException(
+                    "'" + text + "' seconds is more than the maximum of " + MAX_DURATION.toSeconds());
         }
         long millis = seconds.movePointRight(3).longValue();
         if (millis < 1) {
@@ -135,8 +134,8 @@ public final class ValueParsers {
         }
         String number = text;
         long unit = 1;
-        for (String[] suffix : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"},
-            {"B", "1"}}) {
+        for (String[] suffix :
+                new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"B", "1"}}) {
             if (text.endsWith(suffix[0])) {
                 number = text.substring(0, text.length() - suffix[0].length()).strip();
                 unit = Long.parseLong(suffix[1]);
@@ -151,8 +150,8 @@ public final class ValueParsers {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'" + text + "' is not a size in bytes (such as 65536, 64KiB, 10MiB"
-            + " or unlimited)");
+        throw new IllegalArgumentException(
+                "'" + text + "' is not a size in bytes (such as 65536, 64KiB, 10MiB" + " or unlimited)");
     }
 
     /** Parses an absolute request path (with optional query), as sent in a request line. */
@@ -177,8 +176,8 @@ public final class ValueParsers {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c <= ' ' || c >= 0x7f) {
-                throw new IllegalArgumentException("the token has a character other than visible ASCII"
-                    + " (position " + (i + 1) + ")");
+                throw new IllegalArgumentException(
+                        "the token has a character other than visible ASCII" + " (position " + (i + 1) + ")");
             }
         }
         return text;

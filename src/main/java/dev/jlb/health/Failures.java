@@ -2,8 +2,7 @@ package dev.jlb.health;
 
 /** Short descriptions of failures for log lines. */
 final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     static String describe(Throwable failure) {
         Throwable cause = failure;

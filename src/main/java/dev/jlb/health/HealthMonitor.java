@@ -2,14 +2,12 @@ package dev.jlb.health;
 
 import dev.jlb.config.HealthCheckPolicy;
 import dev.jlb.time.Scheduler;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Active health checks: every backend at start and then every interval. A check never blocks a
@@ -35,9 +33,14 @@ public final class HealthMonitor {
      * @param backends  the backends to check, read anew for every round
      * @param changed   told when a backend's health changed
      */
-    public HealthMonitor(Supplier<? extends Collection<? extends Monitored>> backends, HealthCheckPolicy policy,
-                         OutlierDetector outliers, HealthChecker checker, Scheduler scheduler, LongSupplier nanoClock,
-                         Runnable changed) {
+    public HealthMonitor(
+            Supplier<? extends Collection<? extends Monitored>> backends,
+            HealthCheckPolicy policy,
+            OutlierDetector outliers,
+            HealthChecker checker,
+            Scheduler scheduler,
+            LongSupplier nanoClock,
+            Runnable changed) {
         this.backends = backends;
         this.policy = policy;
         this.outliers = outliers;

@@ -1,7 +1,9 @@
 package dev.jlb.health;
 
 import dev.jlb.config.HealthCheckPolicy;
-
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
@@ -11,10 +13,6 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * The health check over HTTP: an asynchronous {@code GET} of the check path on a new connection
@@ -50,11 +48,11 @@ public final class HttpHealthChecker implements HealthChecker {
     public void check(Monitored backend, Consumer<Outcome> done) {
         try {
             client.newRequest(backend.address().host(), backend.address().port())
-                .method(HttpMethod.GET)
-                .path(policy.path())
-                .timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .headers(headers -> headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()))
-                .send(result -> done.accept(outcome(result)));
+                    .method(HttpMethod.GET)
+                    .path(policy.path())
+                    .timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(headers -> headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()))
+                    .send(result -> done.accept(outcome(result)));
         } catch (RuntimeException failure) {
             done.accept(Outcome.failed("failed: " + Failures.describe(failure)));
         }
@@ -66,9 +64,10 @@ public final class HttpHealthChecker implements HealthChecker {
             return policy.passStatuses().contains(status) ? Outcome.PASSED : Outcome.failed("answered " + status);
         }
         Throwable failure = result.getFailure();
-        return Outcome.failed(failure instanceof TimeoutException
-            ? "no answer within " + policy.timeout().toMillis() + " ms"
-            : "failed: " + Failures.describe(failure));
+        return Outcome.failed(
+                failure instanceof TimeoutException
+                        ? "no answer within " + policy.timeout().toMillis() + " ms"
+                        : "failed: " + Failures.describe(failure));
     }
 
     @Override

@@ -1,13 +1,11 @@
 package dev.jlb.health;
 
-import dev.jlb.health.OutlierState.Cause;
 import dev.jlb.config.EjectionPolicy;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.jlb.health.OutlierState.Cause;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Passive health checking: judges backends by how live requests fare. A backend that cannot be

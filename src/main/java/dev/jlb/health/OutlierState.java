@@ -1,7 +1,6 @@
 package dev.jlb.health;
 
 import dev.jlb.config.EjectionPolicy;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,7 +72,8 @@ public final class OutlierState {
         if (ejectedFor != null) {
             return null;
         }
-        if (returnedNanos == NEVER || nowNanos - returnedNanos > policy.maxEjectTime().toNanos()) {
+        if (returnedNanos == NEVER
+                || nowNanos - returnedNanos > policy.maxEjectTime().toNanos()) {
             ejectionsInARow = 0;
         }
         ejectionsInARow++;

@@ -2,7 +2,13 @@ package dev.jlb.launcher;
 
 import dev.jlb.config.ServerConfig;
 import dev.jlb.web.BalancerLifecycle;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -13,14 +19,6 @@ import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.BindException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Map;
 
 /**
  * The balancer's WAR, deployed unchanged (its {@code web.xml} included) in an embedded Jetty.
@@ -51,7 +49,7 @@ public final class EmbeddedBalancer implements AutoCloseable {
      * @throws StartupException    when the webapp does not start (its log says why)
      */
     public static EmbeddedBalancer start(Path war, ServerConfig config, Map<String, String> options, Path accessLog)
-        throws Exception {
+            throws Exception {
         // Everything waits asynchronously, so threads block only briefly: a pool sized for the cores
         // the JVM sees, rather than Jetty's 200, costs less memory and fewer context switches.
         int cores = Runtime.getRuntime().availableProcessors();
@@ -66,8 +64,8 @@ public final class EmbeddedBalancer implements AutoCloseable {
         http.setRequestHeaderSize(config.maxRequestHeaderSize());
         // RFC 9110 without its one leniency: a bare LF ends no header line here, so that no
         // backend behind a laxer parser can be made to read a different request than this one.
-        http.setHttpCompliance(HttpCompliance.RFC9110.without("RFC9110_STRICT_EOL",
-            HttpCompliance.Violation.LF_HEADER_TERMINATION));
+        http.setHttpCompliance(
+                HttpCompliance.RFC9110.without("RFC9110_STRICT_EOL", HttpCompliance.Violation.LF_HEADER_TERMINATION));
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setPort(config.port());
         connector.setIdleTimeout(config.clientTimeout().toMillis());
@@ -113,7 +111,8 @@ public final class EmbeddedBalancer implements AutoCloseable {
     public static Path embeddedWar() throws IOException {
         try (InputStream in = EmbeddedBalancer.class.getResourceAsStream(EMBEDDED_WAR)) {
             if (in == null) {
-                throw new IOException("this launcher has no embedded WAR (" + EMBEDDED_WAR + "); build it with mvn package");
+                throw new IOException(
+                        "this launcher has no embedded WAR (" + EMBEDDED_WAR + "); build it with mvn package");
             }
             Path war = Files.createTempFile("jlb-", ".war");
             war.toFile().deleteOnExit();

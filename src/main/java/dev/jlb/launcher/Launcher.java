@@ -1,19 +1,10 @@
 package dev.jlb.launcher;
 
-import dev.jlb.testserver.TestServer;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 import dev.jlb.config.ServerConfig;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Spec;
-
+import dev.jlb.testserver.TestServer;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -22,18 +13,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar jlb.jar [OPTIONS]}: the balancer in an embedded Jetty, optionally with three
  * demo backends. Every value is validated before anything starts; a bad one exits with status 2
  * and one line on stderr that names the option.
  */
-@Command(name = "jlb", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
-    versionProvider = Version.class, subcommands = TestServerCommand.class,
-    customSynopsis = {"Usage: jlb [OPTIONS]", "       jlb test-server [--port <PORT>] [--host <HOST>]"},
-    description = "HTTP load balancer: the jlb WAR in an embedded Jetty, in front of the backends.",
-    footer = {"", "Every option can also be set with the system property jlb.<name> or the environment",
-        "variable JLB_<NAME> (e.g. JLB_HEALTH_CHECK_INTERVAL); an option given here wins."})
+@Command(
+        name = "jlb",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 100,
+        versionProvider = Version.class,
+        subcommands = TestServerCommand.class,
+        customSynopsis = {"Usage: jlb [OPTIONS]", "       jlb test-server [--port <PORT>] [--host <HOST>]"},
+        description = "HTTP load balancer: the jlb WAR in an embedded Jetty, in front of the backends.",
+        footer = {
+            "",
+            "Every option can also be set with the system property jlb.<name> or the environment",
+            "variable JLB_<NAME> (e.g. JLB_HEALTH_CHECK_INTERVAL); an option given here wins."
+        })
 public final class Launcher implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
@@ -57,8 +63,8 @@ public final class Launcher implements Callable<Integer> {
         LauncherOptions.addTo(commandLine.getCommandSpec());
         commandLine.setParameterExceptionHandler((failure, arguments) -> {
             PrintWriter err = failure.getCommandLine().getErr();
-            err.println(failure.getCommandLine().getCommandName() + ": " + oneLine(failure.getMessage())
-                + " (see --help)");
+            err.println(
+                    failure.getCommandLine().getCommandName() + ": " + oneLine(failure.getMessage()) + " (see --help)");
             return EXIT_USAGE;
         });
         commandLine.setExecutionExceptionHandler((failure, failed, parseResult) -> {
@@ -99,7 +105,7 @@ public final class Launcher implements Callable<Integer> {
                 }
             }
             EmbeddedBalancer balancer = EmbeddedBalancer.start(
-                war != null ? war : EmbeddedBalancer.embeddedWar(), server, options, accessLog);
+                    war != null ? war : EmbeddedBalancer.embeddedWar(), server, options, accessLog);
             ShutdownSignals.stopGracefullyOn(balancer, demoBackends);
             LOG.info("jlb listening on port {}: {}", balancer.port(), balancer.summary());
             balancer.join();
@@ -125,10 +131,12 @@ public final class Launcher implements Callable<Integer> {
             return;
         }
         Path directory = accessLog.toAbsolutePath().getParent();
-        if (Files.isDirectory(accessLog) || directory == null || !Files.isDirectory(directory)
-            || !Files.isWritable(directory)) {
-            throw new ConfigException(LauncherOptions.ACCESS_LOG, "cannot write '" + accessLog
-                + "' (no such writable directory)");
+        if (Files.isDirectory(accessLog)
+                || directory == null
+                || !Files.isDirectory(directory)
+                || !Files.isWritable(directory)) {
+            throw new ConfigException(
+                    LauncherOptions.ACCESS_LOG, "cannot write '" + accessLog + "' (no such writable directory)");
         }
     }
 

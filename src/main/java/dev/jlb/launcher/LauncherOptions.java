@@ -1,14 +1,12 @@
 package dev.jlb.launcher;
 
 import dev.jlb.config.Setting;
-
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParseResult;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The launcher's options, in the order of its help. Each setting's option takes its name from
@@ -27,67 +25,127 @@ final class LauncherOptions {
     }
 
     private static final List<SettingOption> SETTINGS = List.of(
-        new SettingOption(Setting.PORT, "-p", "<PORT>", "port to listen on [default: 8080]"),
-        new SettingOption(Setting.BACKENDS, "-b", "<LIST>", "comma-separated HOST:PORT[=WEIGHT]",
-            "[default: 127.0.0.1:3001,127.0.0.1:3002,127.0.0.1:3003]"),
-        new SettingOption(Setting.ALGORITHM, "-a", "<NAME>", "round_robin | least_connections | random |",
-            "weighted_round_robin [default: round_robin]"),
-        new SettingOption(Setting.HEALTH_CHECK_INTERVAL, null, "<SECONDS>", "[default: 30]"),
-        new SettingOption(Setting.HEALTH_CHECK_PATH, null, "<PATH>", "[default: /health]"),
-        new SettingOption(Setting.HEALTH_CHECK_TIMEOUT, null, "<SECONDS>", "[default: 2]"),
-        new SettingOption(Setting.BACKEND_TIMEOUT, null, "<SECONDS>",
-            "longest wait for a backend's response, or", "between two of its chunks [default: 30]"),
-        new SettingOption(Setting.ADMIN_TOKEN, null, "<TOKEN>",
-            "enables /lb-admin, which then needs Authorization: Bearer <TOKEN>"),
-        new SettingOption(Setting.MONITOR_ALLOW, null, "<CIDRS>",
-            "client addresses allowed to the monitoring endpoints [default: all]"),
-        new SettingOption(Setting.HEALTH_CHECK_RISE, null, "<N>",
-            "passing checks in a row that bring a backend back [default: 2]"),
-        new SettingOption(Setting.HEALTH_CHECK_FALL, null, "<N>",
-            "failing checks in a row that take a backend out [default: 2]"),
-        new SettingOption(Setting.HEALTH_CHECK_STATUS, null, "<RANGES>",
-            "statuses that pass a health check [default: 200-299]"),
-        new SettingOption(Setting.CONNECT_TIMEOUT, null, "<SECONDS>",
-            "longest wait for a connection to a backend [default: 2]"),
-        new SettingOption(Setting.RETRIES, null, "<N>",
-            "more backends to try when one cannot take a request [default: 2]"),
-        new SettingOption(Setting.RETRY_BUFFER_SIZE, null, "<BYTES>",
-            "request bodies up to this size can be retried [default: 65536]"),
-        new SettingOption(Setting.FAILURES_BEFORE_EJECT, null, "<N>",
-            "failed requests in a row that eject a backend, 0 for never [default: 5]"),
-        new SettingOption(Setting.EJECT_TIME, null, "<SECONDS>",
-            "first ejection time, doubled on each repeat up to 300 [default: 30]"),
-        new SettingOption(Setting.MAX_REQUEST_BODY_SIZE, null, "<BYTES>",
-            "larger request bodies get 413 [default: unlimited]"),
-        new SettingOption(Setting.MAX_REQUEST_HEADER_SIZE, null, "<BYTES>",
-            "larger request line plus headers get 414 or 431 [default: 8192]"),
-        new SettingOption(Setting.CLIENT_TIMEOUT, null, "<SECONDS>",
-            "idle time after which a client connection is closed [default: 30]"),
-        new SettingOption(Setting.SHUTDOWN_GRACE, null, "<SECONDS>",
-            "on SIGTERM, how long requests in flight may take [default: 30]"));
+            new SettingOption(Setting.PORT, "-p", "<PORT>", "port to listen on [default: 8080]"),
+            new SettingOption(
+                    Setting.BACKENDS,
+                    "-b",
+                    "<LIST>",
+                    "comma-separated HOST:PORT[=WEIGHT]",
+                    "[default: 127.0.0.1:3001,127.0.0.1:3002,127.0.0.1:3003]"),
+            new SettingOption(
+                    Setting.ALGORITHM,
+                    "-a",
+                    "<NAME>",
+                    "round_robin | least_connections | random |",
+                    "weighted_round_robin [default: round_robin]"),
+            new SettingOption(Setting.HEALTH_CHECK_INTERVAL, null, "<SECONDS>", "[default: 30]"),
+            new SettingOption(Setting.HEALTH_CHECK_PATH, null, "<PATH>", "[default: /health]"),
+            new SettingOption(Setting.HEALTH_CHECK_TIMEOUT, null, "<SECONDS>", "[default: 2]"),
+            new SettingOption(
+                    Setting.BACKEND_TIMEOUT,
+                    null,
+                    "<SECONDS>",
+                    "longest wait for a backend's response, or",
+                    "between two of its chunks [default: 30]"),
+            new SettingOption(
+                    Setting.ADMIN_TOKEN,
+                    null,
+                    "<TOKEN>",
+                    "enables /lb-admin, which then needs Authorization: Bearer <TOKEN>"),
+            new SettingOption(
+                    Setting.MONITOR_ALLOW,
+                    null,
+                    "<CIDRS>",
+                    "client addresses allowed to the monitoring endpoints [default: all]"),
+            new SettingOption(
+                    Setting.HEALTH_CHECK_RISE,
+                    null,
+                    "<N>",
+                    "passing checks in a row that bring a backend back [default: 2]"),
+            new SettingOption(
+                    Setting.HEALTH_CHECK_FALL,
+                    null,
+                    "<N>",
+                    "failing checks in a row that take a backend out [default: 2]"),
+            new SettingOption(
+                    Setting.HEALTH_CHECK_STATUS,
+                    null,
+                    "<RANGES>",
+                    "statuses that pass a health check [default: 200-299]"),
+            new SettingOption(
+                    Setting.CONNECT_TIMEOUT,
+                    null,
+                    "<SECONDS>",
+                    "longest wait for a connection to a backend [default: 2]"),
+            new SettingOption(
+                    Setting.RETRIES, null, "<N>", "more backends to try when one cannot take a request [default: 2]"),
+            new SettingOption(
+                    Setting.RETRY_BUFFER_SIZE,
+                    null,
+                    "<BYTES>",
+                    "request bodies up to this size can be retried [default: 65536]"),
+            new SettingOption(
+                    Setting.FAILURES_BEFORE_EJECT,
+                    null,
+                    "<N>",
+                    "failed requests in a row that eject a backend, 0 for never [default: 5]"),
+            new SettingOption(
+                    Setting.EJECT_TIME,
+                    null,
+                    "<SECONDS>",
+                    "first ejection time, doubled on each repeat up to 300 [default: 30]"),
+            new SettingOption(
+                    Setting.MAX_REQUEST_BODY_SIZE,
+                    null,
+                    "<BYTES>",
+                    "larger request bodies get 413 [default: unlimited]"),
+            new SettingOption(
+                    Setting.MAX_REQUEST_HEADER_SIZE,
+                    null,
+                    "<BYTES>",
+                    "larger request line plus headers get 414 or 431 [default: 8192]"),
+            new SettingOption(
+                    Setting.CLIENT_TIMEOUT,
+                    null,
+                    "<SECONDS>",
+                    "idle time after which a client connection is closed [default: 30]"),
+            new SettingOption(
+                    Setting.SHUTDOWN_GRACE,
+                    null,
+                    "<SECONDS>",
+                    "on SIGTERM, how long requests in flight may take [default: 30]"));
 
-    private LauncherOptions() {
-    }
+    private LauncherOptions() {}
 
     /** Adds every option to the command. */
     static void addTo(CommandSpec spec) {
         for (SettingOption option : SETTINGS) {
             String[] names = option.shortName() == null
-                ? new String[] {option.setting().option()}
-                : new String[] {option.shortName(), option.setting().option()};
+                    ? new String[] {option.setting().option()}
+                    : new String[] {option.shortName(), option.setting().option()};
             spec.addOption(OptionSpec.builder(names)
-                .paramLabel(option.label())
-                .description(option.description().toArray(new String[0]))
+                    .paramLabel(option.label())
+                    .description(option.description().toArray(new String[0]))
+                    .type(String.class)
+                    .build());
+        }
+        spec.addOption(OptionSpec.builder(ACCESS_LOG)
+                .paramLabel("<FILE>")
+                .description("append an NCSA access log to FILE [default: none]")
                 .type(String.class)
                 .build());
-        }
-        spec.addOption(OptionSpec.builder(ACCESS_LOG).paramLabel("<FILE>")
-            .description("append an NCSA access log to FILE [default: none]").type(String.class).build());
-        spec.addOption(OptionSpec.builder(DEMO).arity("0").type(boolean.class)
-            .description("also start three test backends in-process", "on 3001-3003, in front of which the balancer runs")
-            .build());
-        spec.addOption(OptionSpec.builder(WAR).paramLabel("<FILE>")
-            .description("run this WAR instead of the embedded one").type(String.class).build());
+        spec.addOption(OptionSpec.builder(DEMO)
+                .arity("0")
+                .type(boolean.class)
+                .description(
+                        "also start three test backends in-process",
+                        "on 3001-3003, in front of which the balancer runs")
+                .build());
+        spec.addOption(OptionSpec.builder(WAR)
+                .paramLabel("<FILE>")
+                .description("run this WAR instead of the embedded one")
+                .type(String.class)
+                .build());
     }
 
     /** The settings given on the command line, keyed by init-param name. */

@@ -1,11 +1,10 @@
 package dev.jlb.launcher;
 
 import dev.jlb.testserver.TestServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SIGTERM and SIGINT stop the balancer gracefully and exit with status 0: a service manager
@@ -14,8 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ShutdownSignals {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
 
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     static void stopGracefullyOn(EmbeddedBalancer balancer, List<TestServer> demoBackends) {
         AtomicBoolean stopping = new AtomicBoolean();

@@ -1,8 +1,9 @@
 package dev.jlb.launcher;
 
-import dev.jlb.testserver.TestServer;
 import dev.jlb.config.ValueParsers;
-
+import dev.jlb.testserver.TestServer;
+import java.net.BindException;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -10,21 +11,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.net.BindException;
-import java.util.concurrent.Callable;
-
 /** {@code java -jar jlb.jar test-server --port 3001}: one test backend, see {@link TestServer}. */
-@Command(name = "test-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = {"A test backend: GET /health answers 200, any other request a JSON document",
-        "that names this server and echoes the request."})
+@Command(
+        name = "test-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = {
+            "A test backend: GET /health answers 200, any other request a JSON document",
+            "that names this server and echoes the request."
+        })
 final class TestServerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TestServerCommand.class);
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "<PORT>",
-        description = "port to listen on [default: the PORT environment variable, else 3001]")
+    @Option(
+            names = {"-p", "--port"},
+            paramLabel = "<PORT>",
+            description = "port to listen on [default: the PORT environment variable, else 3001]")
     private String port;
 
     @Option(names = "--host", paramLabel = "<HOST>", description = "address to listen on [default: 127.0.0.1]")

@@ -1,10 +1,9 @@
 package dev.jlb.launcher;
 
-import picocli.CommandLine.IVersionProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import picocli.CommandLine.IVersionProvider;
 
 /** The version Maven wrote into {@code dev/jlb/version.properties} at build time. */
 final class Version implements IVersionProvider {

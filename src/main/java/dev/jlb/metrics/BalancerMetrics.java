@@ -3,7 +3,6 @@ package dev.jlb.metrics;
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.BackendMeters;
 import dev.jlb.balancer.BackendPool;
-
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -13,7 +12,6 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -27,6 +25,7 @@ import java.util.function.ToDoubleFunction;
 public final class BalancerMetrics implements BackendPool.Listener {
     /** The servlet context attribute under which the webapp's metrics are kept. */
     public static final String ATTRIBUTE = BalancerMetrics.class.getName();
+
     static final String[] CODE_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     static final String ERROR = "error";
 
@@ -38,41 +37,74 @@ public final class BalancerMetrics implements BackendPool.Listener {
 
     public BalancerMetrics(BackendPool pool, LongSupplier proxiedRequests) {
         this.pool = pool;
-        requests = Counter.builder().name("jlb_backend_requests_total")
-            .help("Requests sent to the backend, by the class of its answer (error: none)")
-            .labelNames("backend", "code_class").withoutExemplars().register(registry);
-        duration = Histogram.builder().name("jlb_request_duration_seconds")
-            .help("Time from sending a request to the backend until the exchange ended")
-            .labelNames("backend").classicOnly().withoutExemplars().register(registry);
-        healthChecks = Counter.builder().name("jlb_health_checks_total")
-            .help("Active health checks of the backend, by result")
-            .labelNames("backend", "result").withoutExemplars().register(registry);
+        requests = Counter.builder()
+                .name("jlb_backend_requests_total")
+                .help("Requests sent to the backend, by the class of its answer (error: none)")
+                .labelNames("backend", "code_class")
+                .withoutExemplars()
+                .register(registry);
+        duration = Histogram.builder()
+                .name("jlb_request_duration_seconds")
+                .help("Time from sending a request to the backend until the exchange ended")
+                .labelNames("backend")
+                .classicOnly()
+                .withoutExemplars()
+                .register(registry);
+        healthChecks = Counter.builder()
+                .name("jlb_health_checks_total")
+                .help("Active health checks of the backend, by result")
+                .labelNames("backend", "result")
+                .withoutExemplars()
+                .register(registry);
         backendGauge(pool, "jlb_backend_in_flight", "Requests in flight to the backend", Backend::inFlight);
-        backendGauge(pool, "jlb_backend_up", "1 while the backend passes its health checks and is not ejected, else 0",
-            backend -> backend.isHealthy() && !backend.isEjected() ? 1 : 0);
+        backendGauge(
+                pool,
+                "jlb_backend_up",
+                "1 while the backend passes its health checks and is not ejected, else 0",
+                backend -> backend.isHealthy() && !backend.isEjected() ? 1 : 0);
         backendGauge(pool, "jlb_backend_weight", "The backend's weight", Backend::weight);
-        backendCounter(pool, "jlb_backend_retries_total", "Requests that failed at the backend and were retried on another",
-            Backend::retries);
-        backendCounter(pool, "jlb_backend_ejections_total", "Times the backend was ejected by passive health checks",
-            backend -> backend.outlier().ejections());
-        backendCounter(pool, "jlb_backend_failures_total", "Requests that ended without a complete answer from the backend",
-            Backend::failures);
-        CounterWithCallback.builder().name("jlb_requests_total").help("Client requests proxied")
-            .callback(callback -> callback.call((double) proxiedRequests.getAsLong())).register(registry);
+        backendCounter(
+                pool,
+                "jlb_backend_retries_total",
+                "Requests that failed at the backend and were retried on another",
+                Backend::retries);
+        backendCounter(
+                pool,
+                "jlb_backend_ejections_total",
+                "Times the backend was ejected by passive health checks",
+                backend -> backend.outlier().ejections());
+        backendCounter(
+                pool,
+                "jlb_backend_failures_total",
+                "Requests that ended without a complete answer from the backend",
+                Backend::failures);
+        CounterWithCallback.builder()
+                .name("jlb_requests_total")
+                .help("Client requests proxied")
+                .callback(callback -> callback.call((double) proxiedRequests.getAsLong()))
+                .register(registry);
         JvmMetrics.builder().register(registry);
         pool.addListener(this);
     }
 
     private void backendGauge(BackendPool pool, String name, String help, ToDoubleFunction<Backend> value) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames("backend")
-            .callback(callback -> pool.backends().forEach(b -> callback.call(value.applyAsDouble(b), b.authority())))
-            .register(registry);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("backend")
+                .callback(
+                        callback -> pool.backends().forEach(b -> callback.call(value.applyAsDouble(b), b.authority())))
+                .register(registry);
     }
 
     private void backendCounter(BackendPool pool, String name, String help, ToDoubleFunction<Backend> value) {
-        CounterWithCallback.builder().name(name).help(help).labelNames("backend")
-            .callback(callback -> pool.backends().forEach(b -> callback.call(value.applyAsDouble(b), b.authority())))
-            .register(registry);
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("backend")
+                .callback(
+                        callback -> pool.backends().forEach(b -> callback.call(value.applyAsDouble(b), b.authority())))
+                .register(registry);
     }
 
     /** Adds the gauges of the proxy's HTTP client, once it exists. */
@@ -91,8 +123,12 @@ public final class BalancerMetrics implements BackendPool.Listener {
         for (int i = 0; i < CODE_CLASSES.length; i++) {
             byClass[i] = requests.labelValues(name, CODE_CLASSES[i]);
         }
-        backend.meters(new BoundMeters(byClass, requests.labelValues(name, ERROR), duration.labelValues(name),
-            healthChecks.labelValues(name, "pass"), healthChecks.labelValues(name, "fail")));
+        backend.meters(new BoundMeters(
+                byClass,
+                requests.labelValues(name, ERROR),
+                duration.labelValues(name),
+                healthChecks.labelValues(name, "pass"),
+                healthChecks.labelValues(name, "fail")));
     }
 
     @Override
@@ -116,8 +152,12 @@ public final class BalancerMetrics implements BackendPool.Listener {
         private final CounterDataPoint passed;
         private final CounterDataPoint failedChecks;
 
-        BoundMeters(CounterDataPoint[] byClass, CounterDataPoint errors, DistributionDataPoint duration,
-                    CounterDataPoint passed, CounterDataPoint failedChecks) {
+        BoundMeters(
+                CounterDataPoint[] byClass,
+                CounterDataPoint errors,
+                DistributionDataPoint duration,
+                CounterDataPoint passed,
+                CounterDataPoint failedChecks) {
             this.byClass = byClass;
             this.errors = errors;
             this.duration = duration;

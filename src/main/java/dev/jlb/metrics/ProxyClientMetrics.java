@@ -3,15 +3,14 @@ package dev.jlb.metrics;
 import dev.jlb.balancer.BackendPool;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.eclipse.jetty.client.AbstractConnectionPool;
-import org.eclipse.jetty.client.Destination;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpDestination;
-
 import java.lang.reflect.Method;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.eclipse.jetty.client.AbstractConnectionPool;
+import org.eclipse.jetty.client.Destination;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpDestination;
 
 /**
  * Gauges of the proxy's HTTP client: its connection pool per backend and the thread pool it runs
@@ -19,32 +18,32 @@ import java.util.concurrent.Executor;
  * figures are read through its public getters by name.
  */
 final class ProxyClientMetrics {
-    private ProxyClientMetrics() {
-    }
+    private ProxyClientMetrics() {}
 
     static void register(PrometheusRegistry registry, HttpClient client, BackendPool pool) {
-        GaugeWithCallback.builder().name("jlb_backend_connections")
-            .help("Connections of the proxy to the backend, by state")
-            .labelNames("backend", "state")
-            .callback(callback -> {
-                // The client keeps a destination after its backend left the pool; its series must go with it.
-                Set<String> inPool = new HashSet<>();
-                pool.backends().forEach(b -> inPool.add(b.authority()));
-                for (Destination destination : client.getDestinations()) {
-                    String backend = destination.getOrigin().getAddress().asString();
-                    if (!inPool.contains(backend)) {
-                        continue;
+        GaugeWithCallback.builder()
+                .name("jlb_backend_connections")
+                .help("Connections of the proxy to the backend, by state")
+                .labelNames("backend", "state")
+                .callback(callback -> {
+                    // The client keeps a destination after its backend left the pool; its series must go with it.
+                    Set<String> inPool = new HashSet<>();
+                    pool.backends().forEach(b -> inPool.add(b.authority()));
+                    for (Destination destination : client.getDestinations()) {
+                        String backend = destination.getOrigin().getAddress().asString();
+                        if (!inPool.contains(backend)) {
+                            continue;
+                        }
+                        if (destination.getConnectionPool() instanceof AbstractConnectionPool connections) {
+                            callback.call(connections.getActiveConnectionCount(), backend, "active");
+                            callback.call(connections.getIdleConnectionCount(), backend, "idle");
+                        }
+                        if (destination instanceof HttpDestination http) {
+                            callback.call(http.getQueuedRequestCount(), backend, "queued");
+                        }
                     }
-                    if (destination.getConnectionPool() instanceof AbstractConnectionPool connections) {
-                        callback.call(connections.getActiveConnectionCount(), backend, "active");
-                        callback.call(connections.getIdleConnectionCount(), backend, "idle");
-                    }
-                    if (destination instanceof HttpDestination http) {
-                        callback.call(http.getQueuedRequestCount(), backend, "queued");
-                    }
-                }
-            })
-            .register(registry);
+                })
+                .register(registry);
 
         Executor executor = client.getExecutor();
         Method busy = getter(executor, "getBusyThreads");
@@ -52,21 +51,23 @@ final class ProxyClientMetrics {
         Method max = getter(executor, "getMaxThreads");
         Method queued = getter(executor, "getQueueSize");
         if (busy != null && idle != null && max != null) {
-            GaugeWithCallback.builder().name("jlb_proxy_threads")
-                .help("Threads of the pool the proxy runs on, by state")
-                .labelNames("state")
-                .callback(callback -> {
-                    callback.call(read(busy, executor), "busy");
-                    callback.call(read(idle, executor), "idle");
-                    callback.call(read(max, executor), "max");
-                })
-                .register(registry);
+            GaugeWithCallback.builder()
+                    .name("jlb_proxy_threads")
+                    .help("Threads of the pool the proxy runs on, by state")
+                    .labelNames("state")
+                    .callback(callback -> {
+                        callback.call(read(busy, executor), "busy");
+                        callback.call(read(idle, executor), "idle");
+                        callback.call(read(max, executor), "max");
+                    })
+                    .register(registry);
         }
         if (queued != null) {
-            GaugeWithCallback.builder().name("jlb_proxy_queued_jobs")
-                .help("Jobs waiting for a thread of the pool the proxy runs on")
-                .callback(callback -> callback.call(read(queued, executor)))
-                .register(registry);
+            GaugeWithCallback.builder()
+                    .name("jlb_proxy_queued_jobs")
+                    .help("Jobs waiting for a thread of the pool the proxy runs on")
+                    .callback(callback -> callback.call(read(queued, executor)))
+                    .register(registry);
         }
     }
 

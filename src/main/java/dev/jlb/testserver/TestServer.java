@@ -1,23 +1,6 @@
 package dev.jlb.testserver;
 
 import dev.jlb.text.JsonString;
-
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.IteratingCallback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,6 +16,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A backend to try jlb with. {@code GET /health} answers 200; every other request gets a JSON
@@ -160,8 +158,12 @@ public final class TestServer implements AutoCloseable {
             if ("/health".equals(path)) {
                 healthChecks.incrementAndGet();
                 int status = healthy ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503;
-                sendJson(response, status, "{\"status\": \"" + (healthy ? "ok" : "failing") + "\", \"server\": "
-                    + JsonString.quote(name) + "}", callback);
+                sendJson(
+                        response,
+                        status,
+                        "{\"status\": \"" + (healthy ? "ok" : "failing") + "\", \"server\": " + JsonString.quote(name)
+                                + "}",
+                        callback);
                 return true;
             }
             requests.incrementAndGet();
@@ -195,7 +197,10 @@ public final class TestServer implements AutoCloseable {
                     for (String header : headers) {
                         int colon = header.indexOf(':');
                         if (colon > 0) {
-                            response.getHeaders().add(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+                            response.getHeaders()
+                                    .add(
+                                            header.substring(0, colon).strip(),
+                                            header.substring(colon + 1).strip());
                         }
                     }
                 }
@@ -211,9 +216,13 @@ public final class TestServer implements AutoCloseable {
                     if (query.getValue("no_length") == null) {
                         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) abortAfter * 2 + 1);
                     }
-                    response.write(false, ByteBuffer.wrap(filler(abortAfter)), Callback.from(
-                        () -> callback.failed(new IOException("test server dropped the connection on purpose")),
-                        callback::failed));
+                    response.write(
+                            false,
+                            ByteBuffer.wrap(filler(abortAfter)),
+                            Callback.from(
+                                    () -> callback.failed(
+                                            new IOException("test server dropped the connection on purpose")),
+                                    callback::failed));
                 } else if (size >= 0) {
                     response.setStatus(status);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -228,17 +237,24 @@ public final class TestServer implements AutoCloseable {
         }
 
         private void streamChunks(Response response, Callback callback, int chunk, int chunks, int intervalMs) {
-            ByteBuffer line = ByteBuffer.wrap(("chunk " + chunk + " of " + chunks + " from " + name + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+            ByteBuffer line = ByteBuffer.wrap(
+                    ("chunk " + chunk + " of " + chunks + " from " + name + "\n").getBytes(StandardCharsets.UTF_8));
             boolean last = chunk == chunks;
-            response.write(last, line, Callback.from(() -> {
-                if (last) {
-                    callback.succeeded();
-                } else {
-                    var unused = scheduler.schedule(() -> streamChunks(response, callback, chunk + 1, chunks, intervalMs),
-                        intervalMs, TimeUnit.MILLISECONDS);
-                }
-            }, callback::failed));
+            response.write(
+                    last,
+                    line,
+                    Callback.from(
+                            () -> {
+                                if (last) {
+                                    callback.succeeded();
+                                } else {
+                                    var unused = scheduler.schedule(
+                                            () -> streamChunks(response, callback, chunk + 1, chunks, intervalMs),
+                                            intervalMs,
+                                            TimeUnit.MILLISECONDS);
+                                }
+                            },
+                            callback::failed));
         }
 
         private String echo(Request request, Body body) {
@@ -246,18 +262,29 @@ public final class TestServer implements AutoCloseable {
             for (HttpField field : request.getHeaders()) {
                 headers.merge(field.getName(), field.getValue(), (a, b) -> a + ", " + b);
             }
-            StringBuilder json = new StringBuilder("{\"server\": ").append(JsonString.quote(name))
-                .append(", \"method\": ").append(JsonString.quote(request.getMethod()))
-                .append(", \"path\": ").append(JsonString.quote(request.getHttpURI().getPath()))
-                .append(", \"query\": ").append(JsonString.quote(request.getHttpURI().getQuery()))
-                .append(", \"headers\": {");
+            StringBuilder json = new StringBuilder("{\"server\": ")
+                    .append(JsonString.quote(name))
+                    .append(", \"method\": ")
+                    .append(JsonString.quote(request.getMethod()))
+                    .append(", \"path\": ")
+                    .append(JsonString.quote(request.getHttpURI().getPath()))
+                    .append(", \"query\": ")
+                    .append(JsonString.quote(request.getHttpURI().getQuery()))
+                    .append(", \"headers\": {");
             String separator = "";
             for (Map.Entry<String, String> header : headers.entrySet()) {
-                json.append(separator).append(JsonString.quote(header.getKey())).append(": ").append(JsonString.quote(header.getValue()));
+                json.append(separator)
+                        .append(JsonString.quote(header.getKey()))
+                        .append(": ")
+                        .append(JsonString.quote(header.getValue()));
                 separator = ", ";
             }
-            return json.append("}, \"body_bytes\": ").append(body.bytes())
-                .append(", \"body_sha256\": ").append(JsonString.quote(body.sha256())).append("}").toString();
+            return json.append("}, \"body_bytes\": ")
+                    .append(body.bytes())
+                    .append(", \"body_sha256\": ")
+                    .append(JsonString.quote(body.sha256()))
+                    .append("}")
+                    .toString();
         }
     }
 
@@ -344,8 +371,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Size and SHA-256 of a request body, read as it streams in. */
-    private record Body(long bytes, String sha256) {
-    }
+    private record Body(long bytes, String sha256) {}
 
     private static Body readBody(Request request) throws IOException {
         MessageDigest digest;

@@ -1,8 +1,7 @@
 package dev.jlb.text;
 
-import org.eclipse.jetty.http.HttpStatus;
-
 import java.util.Locale;
+import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * What jlb says in its own error answers, {@code {"error": "..."}}: never a stack trace, a
@@ -12,8 +11,7 @@ public final class ErrorMessages {
     public static final String CONTENT_TYPE = "application/json";
     private static final int LONGEST_MESSAGE = 200;
 
-    private ErrorMessages() {
-    }
+    private ErrorMessages() {}
 
     /**
      * What to say about an error that the container reports: its own message for a client's
@@ -25,8 +23,12 @@ public final class ErrorMessages {
      * @param exception whether an exception caused the error
      */
     public static String messageFor(int status, String message, boolean exception) {
-        if (status < 500 && !exception && message != null && !message.isBlank() && message.length() <= LONGEST_MESSAGE
-            && !message.contains("://")) {
+        if (status < 500
+                && !exception
+                && message != null
+                && !message.isBlank()
+                && message.length() <= LONGEST_MESSAGE
+                && !message.contains("://")) {
             return message;
         }
         String reason = HttpStatus.getMessage(status);

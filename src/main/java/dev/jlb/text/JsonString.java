@@ -2,8 +2,7 @@ package dev.jlb.text;
 
 /** JSON string literals, for the few small documents written where JSON-P is not on the class path (the launcher and the test server). */
 public final class JsonString {
-    private JsonString() {
-    }
+    private JsonString() {}
 
     /** The value as a JSON string literal, or {@code null}. */
     public static String quote(String value) {

@@ -3,19 +3,17 @@ package dev.jlb.web;
 import dev.jlb.algorithm.RandomSource;
 import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancerConfig;
+import dev.jlb.config.ConfigException;
+import dev.jlb.config.ConfigSources;
 import dev.jlb.health.HttpHealthChecker;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.time.ExecutorScheduler;
-import dev.jlb.config.ConfigException;
-import dev.jlb.config.ConfigSources;
-
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Map;
 
 /**
  * Starts the balancer with the webapp and stops it with the webapp: resolves the configuration
@@ -39,8 +37,12 @@ public final class BalancerLifecycle implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         BalancerConfig config = resolveConfig(context);
-        balancer = new Balancer(config, RandomSource.threadLocal(), System::nanoTime,
-            new HttpHealthChecker(config.healthChecks()), new ExecutorScheduler("jlb-health-scheduler"));
+        balancer = new Balancer(
+                config,
+                RandomSource.threadLocal(),
+                System::nanoTime,
+                new HttpHealthChecker(config.healthChecks()),
+                new ExecutorScheduler("jlb-health-scheduler"));
         BalancerMetrics metrics = new BalancerMetrics(balancer.pool(), balancer::proxiedRequests);
         try {
             balancer.start();
@@ -51,8 +53,11 @@ public final class BalancerLifecycle implements ServletContextListener {
         context.setAttribute(BalancerMetrics.ATTRIBUTE, metrics);
         String summary = "algorithm " + config.algorithm().configName() + ", backends " + config.describeBackends();
         context.setAttribute(SUMMARY_ATTRIBUTE, summary);
-        LOG.info("jlb started: {}; health check GET {} every {} s", summary, config.healthChecks().path(),
-            config.healthChecks().interval().toMillis() / 1000.0);
+        LOG.info(
+                "jlb started: {}; health check GET {} every {} s",
+                summary,
+                config.healthChecks().path(),
+                config.healthChecks().interval().toMillis() / 1000.0);
     }
 
     @Override
@@ -69,7 +74,8 @@ public final class BalancerLifecycle implements ServletContextListener {
     private static BalancerConfig resolveConfig(ServletContext context) {
         @SuppressWarnings("unchecked")
         Map<String, String> options = (Map<String, String>) context.getAttribute(LAUNCHER_OPTIONS_ATTRIBUTE);
-        ConfigSources sources = ConfigSources.ofProcess(options == null ? Map.of() : options, context::getInitParameter);
+        ConfigSources sources =
+                ConfigSources.ofProcess(options == null ? Map.of() : options, context::getInitParameter);
         try {
             return BalancerConfig.resolve(sources);
         } catch (ConfigException e) {

@@ -1,10 +1,8 @@
 package dev.jlb.web;
 
 import dev.jlb.text.ErrorMessages;
-
 import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -12,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 public final class JsonErrors {
     public static final String CONTENT_TYPE = ErrorMessages.CONTENT_TYPE;
 
-    private JsonErrors() {
-    }
+    private JsonErrors() {}
 
     /** The body for a message; for a fixed message, build it once. */
     public static byte[] body(String message) {

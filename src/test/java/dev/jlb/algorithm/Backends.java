@@ -8,8 +8,7 @@ import java.util.stream.IntStream;
 
 /** Backends and scripted randomness for algorithm tests. */
 final class Backends {
-    private Backends() {
-    }
+    private Backends() {}
 
     static TestBackend backend(String name, int weight) {
         return new TestBackend(name, weight);
@@ -18,8 +17,8 @@ final class Backends {
     /** Backends named a, b, c... with the given weights. */
     static List<TestBackend> weighted(int... weights) {
         return IntStream.range(0, weights.length)
-            .mapToObj(i -> backend(String.valueOf((char) ('a' + i)), weights[i]))
-            .toList();
+                .mapToObj(i -> backend(String.valueOf((char) ('a' + i)), weights[i]))
+                .toList();
     }
 
     static List<TestBackend> named(int count) {

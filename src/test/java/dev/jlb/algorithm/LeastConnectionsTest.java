@@ -1,16 +1,14 @@
 package dev.jlb.algorithm;
 
-
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static dev.jlb.algorithm.Backends.named;
 import static dev.jlb.algorithm.Backends.picks;
 import static dev.jlb.algorithm.Backends.scripted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class LeastConnectionsTest {
     private static void load(TestBackend backend, int requests) {

@@ -1,17 +1,16 @@
 package dev.jlb.algorithm;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-
 import static dev.jlb.algorithm.Backends.counts;
 import static dev.jlb.algorithm.Backends.named;
 import static dev.jlb.algorithm.Backends.picks;
 import static dev.jlb.algorithm.Backends.scripted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class RandomChoiceTest {
     @Test

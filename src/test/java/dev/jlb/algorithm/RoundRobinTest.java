@@ -1,15 +1,14 @@
 package dev.jlb.algorithm;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.jlb.algorithm.Backends.counts;
 import static dev.jlb.algorithm.Backends.named;
 import static dev.jlb.algorithm.Backends.picks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class RoundRobinTest {
     @Test
@@ -41,7 +40,8 @@ class RoundRobinTest {
 
     @Test
     void wrapsAroundPastTheLargestIntWithoutANegativeIndex() {
-        Picker<TestBackend> picker = RoundRobin.startingAt(Integer.MAX_VALUE - 2).pickerFor(named(3));
+        Picker<TestBackend> picker =
+                RoundRobin.startingAt(Integer.MAX_VALUE - 2).pickerFor(named(3));
         // The counter runs on through 2^31 (read as unsigned) and wraps at 2^32 to 0.
         List<String> picks = picks(picker, 8);
         assertEquals(List.of("c", "a", "b", "c", "a", "b", "c", "a"), picks);

@@ -1,7 +1,6 @@
 package dev.jlb.algorithm;
 
 import dev.jlb.view.BackendView;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A backend as an algorithm sees it, and nothing more: a name, a weight and a count in flight the test sets. */

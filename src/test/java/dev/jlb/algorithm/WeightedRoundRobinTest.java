@@ -1,15 +1,14 @@
 package dev.jlb.algorithm;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
 import static dev.jlb.algorithm.Backends.counts;
 import static dev.jlb.algorithm.Backends.picks;
 import static dev.jlb.algorithm.Backends.weighted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class WeightedRoundRobinTest {
     @Test
@@ -44,13 +43,17 @@ class WeightedRoundRobinTest {
     @Test
     void cycleIsShortenedByTheCommonDivisorOfTheWeights() {
         assertEquals(7, WeightedRoundRobin.cycle(weighted(500, 100, 100)).size());
-        assertEquals(List.of("a", "a", "b", "a", "c", "a", "a"),
-            WeightedRoundRobin.cycle(weighted(500, 100, 100)).stream().map(TestBackend::name).toList());
+        assertEquals(
+                List.of("a", "a", "b", "a", "c", "a", "a"),
+                WeightedRoundRobin.cycle(weighted(500, 100, 100)).stream()
+                        .map(TestBackend::name)
+                        .toList());
     }
 
     @Test
     void wrapsAroundTheCounterWithoutFailing() {
-        Picker<TestBackend> picker = WeightedRoundRobin.startingAt(Integer.MAX_VALUE - 1).pickerFor(weighted(5, 1, 1));
+        Picker<TestBackend> picker =
+                WeightedRoundRobin.startingAt(Integer.MAX_VALUE - 1).pickerFor(weighted(5, 1, 1));
         assertEquals(10, picks(picker, 10).size());
     }
 }

@@ -1,31 +1,29 @@
 package dev.jlb.balancer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import dev.jlb.algorithm.Algorithms;
 import dev.jlb.config.AlgorithmName;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BackendPoolTest {
     private static final long NOW = 1_000_000_000L;
 
     private static List<Backend> backends(int count) {
         return IntStream.range(0, count)
-            .mapToObj(i -> new Backend(new BackendSpec(new BackendAddress("10.0.0." + (i + 1), 80), 1 + i)))
-            .toList();
+                .mapToObj(i -> new Backend(new BackendSpec(new BackendAddress("10.0.0." + (i + 1), 80), 1 + i)))
+                .toList();
     }
 
     private static void check(BackendPool pool, Backend backend, boolean passed) {

@@ -1,13 +1,11 @@
 package dev.jlb.balancer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
-
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackendTest {
     private final Backend backend = new Backend(new BackendSpec(new BackendAddress("127.0.0.1", 3001), 2));

@@ -1,8 +1,8 @@
 package dev.jlb.balancer;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class LatencyWindowTest {
     private final LatencyWindow window = new LatencyWindow();

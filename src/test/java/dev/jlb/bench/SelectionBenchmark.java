@@ -1,13 +1,16 @@
 package dev.jlb.bench;
 
 import dev.jlb.algorithm.Algorithms;
-import dev.jlb.config.AlgorithmName;
 import dev.jlb.algorithm.Picker;
 import dev.jlb.algorithm.RandomSource;
 import dev.jlb.balancer.Backend;
+import dev.jlb.config.AlgorithmName;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,11 +22,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One pick of each algorithm from a snapshot of 3, 100 and 1,000 backends: what every proxied
@@ -51,7 +49,7 @@ public class SelectionBenchmark {
         List<Backend> all = new ArrayList<>();
         for (int i = 0; i < backends; i++) {
             Backend backend = new Backend(new BackendSpec(
-                new BackendAddress("10.0." + i / 250 + "." + (i % 250 + 1), 8080), 1 + random.nextInt(5)));
+                    new BackendAddress("10.0." + i / 250 + "." + (i % 250 + 1), 8080), 1 + random.nextInt(5)));
             // Every backend busy: least connections must look at all of them to find the least loaded.
             int load = 1 + random.nextInt(10);
             for (int r = 0; r < load; r++) {

@@ -1,20 +1,16 @@
 package dev.jlb.config;
 
-import dev.jlb.algorithm.Algorithms;
-import dev.jlb.config.AlgorithmName;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BalancerConfigTest {
     private final Map<String, String> options = new HashMap<>();
@@ -33,13 +29,17 @@ class BalancerConfigTest {
     @Test
     void builtInDefaults() throws ConfigException {
         BalancerConfig config = resolve();
-        assertEquals(List.of(
-            new BackendSpec(new BackendAddress("127.0.0.1", 3001), 1),
-            new BackendSpec(new BackendAddress("127.0.0.1", 3002), 1),
-            new BackendSpec(new BackendAddress("127.0.0.1", 3003), 1)), config.backends());
+        assertEquals(
+                List.of(
+                        new BackendSpec(new BackendAddress("127.0.0.1", 3001), 1),
+                        new BackendSpec(new BackendAddress("127.0.0.1", 3002), 1),
+                        new BackendSpec(new BackendAddress("127.0.0.1", 3003), 1)),
+                config.backends());
         assertEquals(AlgorithmName.ROUND_ROBIN, config.algorithm());
-        assertEquals(new HealthCheckPolicy(Duration.ofSeconds(30), "/health", Duration.ofSeconds(2), 2, 2,
-            StatusRanges.parse("200-299")), config.healthChecks());
+        assertEquals(
+                new HealthCheckPolicy(
+                        Duration.ofSeconds(30), "/health", Duration.ofSeconds(2), 2, 2, StatusRanges.parse("200-299")),
+                config.healthChecks());
         assertEquals(new EjectionPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5)), config.ejection());
         assertEquals(new RetryPolicy(2, 65536), config.retry());
         assertEquals(Duration.ofSeconds(30), config.backendTimeout());
@@ -73,43 +73,47 @@ class BalancerConfigTest {
     @Test
     void weightsComeFromTheBackendList() throws ConfigException {
         initParams.put("backends", " 10.0.0.1:80=5, backend.internal:8080 ,[::1]:9000=2 ");
-        assertEquals(List.of(
-            new BackendSpec(new BackendAddress("10.0.0.1", 80), 5),
-            new BackendSpec(new BackendAddress("backend.internal", 8080), 1),
-            new BackendSpec(new BackendAddress("[::1]", 9000), 2)), resolve().backends());
+        assertEquals(
+                List.of(
+                        new BackendSpec(new BackendAddress("10.0.0.1", 80), 5),
+                        new BackendSpec(new BackendAddress("backend.internal", 8080), 1),
+                        new BackendSpec(new BackendAddress("[::1]", 9000), 2)),
+                resolve().backends());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "algorithm|fastest|--algorithm: unknown algorithm 'fastest'; valid names: round_robin, least_connections, random, weighted_round_robin",
-        "backends|''|--backends: the backend list is empty; give at least one HOST:PORT",
-        "backends|localhost|--backends: 'localhost' is not HOST:PORT (expected HOST:PORT[=WEIGHT])",
-        "backends|a:1,,b:2|--backends: empty entry in backend list 'a:1,,b:2'",
-        "backends|a:70000|--backends: 'a:70000' has no valid port (1-65535) (expected HOST:PORT[=WEIGHT])",
-        "backends|a:80=0|--backends: weight '0' of 'a:80=0' is not a positive integer from 1 to 1000",
-        "backends|a:80=1.5|--backends: weight '1.5' of 'a:80=1.5' is not a positive integer from 1 to 1000",
-        "backends|a:80=-2|--backends: weight '-2' of 'a:80=-2' is not a positive integer from 1 to 1000",
-        "backends|a:80,a:80=2|--backends: backend a:80 is listed twice",
-        "backends|bad_host:80|--backends: 'bad_host:80' is not HOST:PORT (bad host 'bad_host') (expected HOST:PORT[=WEIGHT])",
-        "healthCheckInterval|0|--health-check-interval: '0' is not a positive number of seconds",
-        "healthCheckInterval|-5|--health-check-interval: '-5' is not a positive number of seconds",
-        "healthCheckInterval|soon|--health-check-interval: 'soon' is not a positive number of seconds",
-        "healthCheckTimeout|0.0001|--health-check-timeout: '0.0001' seconds is shorter than one millisecond",
-        "backendTimeout|99999999|--backend-timeout: '99999999' seconds is more than the maximum of 2592000",
-        "healthCheckPath|health|--health-check-path: 'health' is not a path starting with '/'",
-        "forwardedBy|''|--forwarded-by: the value is empty",
-        "healthCheckRise|0|--health-check-rise: '0' is not an integer from 1 to 100",
-        "healthCheckFall|two|--health-check-fall: 'two' is not an integer from 1 to 100",
-        "healthCheckStatus|2xx|--health-check-status: '2xx' is not a list of HTTP statuses and ranges (100-599), such as 200-299 or 200,204",
-        "healthCheckStatus|299-200|--health-check-status: range '299-200' in '299-200' runs backwards",
-        "retries|-1|--retries: '-1' is not an integer from 0 to 10",
-        "retryBufferSize|lots|--retry-buffer-size: 'lots' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
-        "retryBufferSize|unlimited|--retry-buffer-size: 'unlimited' is not a size from 0 to 16777216 bytes",
-        "failuresBeforeEject|1.5|--failures-before-eject: '1.5' is not an integer from 0 to 1000",
-        "ejectTime|0|--eject-time: '0' is not a positive number of seconds",
-        "maxRequestBodySize|-5|--max-request-body-size: '-5' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
-        "shutdownGrace|x|--shutdown-grace: 'x' is not a positive number of seconds",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "algorithm|fastest|--algorithm: unknown algorithm 'fastest'; valid names: round_robin, least_connections, random, weighted_round_robin",
+                "backends|''|--backends: the backend list is empty; give at least one HOST:PORT",
+                "backends|localhost|--backends: 'localhost' is not HOST:PORT (expected HOST:PORT[=WEIGHT])",
+                "backends|a:1,,b:2|--backends: empty entry in backend list 'a:1,,b:2'",
+                "backends|a:70000|--backends: 'a:70000' has no valid port (1-65535) (expected HOST:PORT[=WEIGHT])",
+                "backends|a:80=0|--backends: weight '0' of 'a:80=0' is not a positive integer from 1 to 1000",
+                "backends|a:80=1.5|--backends: weight '1.5' of 'a:80=1.5' is not a positive integer from 1 to 1000",
+                "backends|a:80=-2|--backends: weight '-2' of 'a:80=-2' is not a positive integer from 1 to 1000",
+                "backends|a:80,a:80=2|--backends: backend a:80 is listed twice",
+                "backends|bad_host:80|--backends: 'bad_host:80' is not HOST:PORT (bad host 'bad_host') (expected HOST:PORT[=WEIGHT])",
+                "healthCheckInterval|0|--health-check-interval: '0' is not a positive number of seconds",
+                "healthCheckInterval|-5|--health-check-interval: '-5' is not a positive number of seconds",
+                "healthCheckInterval|soon|--health-check-interval: 'soon' is not a positive number of seconds",
+                "healthCheckTimeout|0.0001|--health-check-timeout: '0.0001' seconds is shorter than one millisecond",
+                "backendTimeout|99999999|--backend-timeout: '99999999' seconds is more than the maximum of 2592000",
+                "healthCheckPath|health|--health-check-path: 'health' is not a path starting with '/'",
+                "forwardedBy|''|--forwarded-by: the value is empty",
+                "healthCheckRise|0|--health-check-rise: '0' is not an integer from 1 to 100",
+                "healthCheckFall|two|--health-check-fall: 'two' is not an integer from 1 to 100",
+                "healthCheckStatus|2xx|--health-check-status: '2xx' is not a list of HTTP statuses and ranges (100-599), such as 200-299 or 200,204",
+                "healthCheckStatus|299-200|--health-check-status: range '299-200' in '299-200' runs backwards",
+                "retries|-1|--retries: '-1' is not an integer from 0 to 10",
+                "retryBufferSize|lots|--retry-buffer-size: 'lots' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
+                "retryBufferSize|unlimited|--retry-buffer-size: 'unlimited' is not a size from 0 to 16777216 bytes",
+                "failuresBeforeEject|1.5|--failures-before-eject: '1.5' is not an integer from 0 to 1000",
+                "ejectTime|0|--eject-time: '0' is not a positive number of seconds",
+                "maxRequestBodySize|-5|--max-request-body-size: '-5' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
+                "shutdownGrace|x|--shutdown-grace: 'x' is not a positive number of seconds",
+            })
     void aBadValueIsNamedWithItsOption(String param, String value, String message) {
         options.put(param, value);
         assertEquals(message, failure());
@@ -146,16 +150,19 @@ class BalancerConfigTest {
     @Test
     void ejectionTimeDoublesUpToTheMaximum() {
         EjectionPolicy policy = new EjectionPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(5));
-        assertEquals(List.of(30L, 60L, 120L, 240L, 300L, 300L),
-            java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(n -> policy.ejectTimeFor(n).toSeconds()).toList());
+        assertEquals(
+                List.of(30L, 60L, 120L, 240L, 300L, 300L),
+                java.util.stream.IntStream.rangeClosed(1, 6)
+                        .mapToObj(n -> policy.ejectTimeFor(n).toSeconds())
+                        .toList());
     }
 
     @Test
     void launcherOnlySettingsResolveIntoTheServerConfig() throws ConfigException {
         environment.put("JLB_CLIENT_TIMEOUT", "12.5");
         options.put("port", "9090");
-        ServerConfig server = ServerConfig.resolve(new ConfigSources(options, properties::get, environment::get,
-            initParams::get));
+        ServerConfig server =
+                ServerConfig.resolve(new ConfigSources(options, properties::get, environment::get, initParams::get));
         assertEquals(new ServerConfig(9090, Duration.ofMillis(12500), 8192, Duration.ofSeconds(30)), server);
     }
 

@@ -1,13 +1,13 @@
 package dev.jlb.health;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.config.EjectionPolicy;
 import dev.jlb.config.HealthCheckPolicy;
 import dev.jlb.config.StatusRanges;
 import dev.jlb.time.ManualScheduler;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,16 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Active health checks on a clock the test moves, with checks whose outcomes the test scripts. */
 class HealthMonitorTest {
     private static final Duration INTERVAL = Duration.ofSeconds(5);
-    private static final HealthCheckPolicy POLICY = new HealthCheckPolicy(INTERVAL, "/health", Duration.ofSeconds(2), 2, 2,
-        StatusRanges.parse("200-299"));
+    private static final HealthCheckPolicy POLICY =
+            new HealthCheckPolicy(INTERVAL, "/health", Duration.ofSeconds(2), 2, 2, StatusRanges.parse("200-299"));
 
     private final ManualScheduler scheduler = new ManualScheduler();
     private final TestMonitored a = new TestMonitored(3001);
@@ -34,10 +32,12 @@ class HealthMonitorTest {
     private final ScriptedChecker checker = new ScriptedChecker();
     private final AtomicInteger changes = new AtomicInteger();
     private final OutlierDetector outliers = new OutlierDetector(
-        new EjectionPolicy(5, Duration.ofSeconds(30), EjectionPolicy.MAX_EJECT_TIME), POLICY.rise(), scheduler::nanoTime,
-        changes::incrementAndGet);
-    private final HealthMonitor monitor = new HealthMonitor(() -> backends, POLICY, outliers, checker, scheduler,
-        scheduler::nanoTime, changes::incrementAndGet);
+            new EjectionPolicy(5, Duration.ofSeconds(30), EjectionPolicy.MAX_EJECT_TIME),
+            POLICY.rise(),
+            scheduler::nanoTime,
+            changes::incrementAndGet);
+    private final HealthMonitor monitor = new HealthMonitor(
+            () -> backends, POLICY, outliers, checker, scheduler, scheduler::nanoTime, changes::incrementAndGet);
 
     /** Checks that answer as the test says: pass by default, fail, or hang until released. */
     private static final class ScriptedChecker implements HealthChecker {
@@ -47,8 +47,7 @@ class HealthMonitorTest {
         private final List<Monitored> hangs = new ArrayList<>();
 
         @Override
-        public void start() {
-        }
+        public void start() {}
 
         @Override
         public void check(Monitored backend, Consumer<Outcome> done) {
@@ -61,8 +60,7 @@ class HealthMonitorTest {
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
 
         int checks(Monitored backend) {
             return checks.getOrDefault(backend, 0);

@@ -1,21 +1,19 @@
 package dev.jlb.health;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.config.EjectionPolicy;
 import dev.jlb.health.OutlierState.Cause;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Passive health on a clock the test moves: what ejects a backend and what brings it back. */
 class OutlierDetectorTest {
@@ -27,8 +25,10 @@ class OutlierDetectorTest {
     private final TestMonitored other = new TestMonitored(3002);
     private final AtomicInteger changes = new AtomicInteger();
     private final OutlierDetector detector = new OutlierDetector(
-        new EjectionPolicy(5, Duration.ofSeconds(30), EjectionPolicy.MAX_EJECT_TIME), RISE, clock::get,
-        changes::incrementAndGet);
+            new EjectionPolicy(5, Duration.ofSeconds(30), EjectionPolicy.MAX_EJECT_TIME),
+            RISE,
+            clock::get,
+            changes::incrementAndGet);
 
     private void later(long seconds) {
         clock.addAndGet(seconds * SECOND);

@@ -1,7 +1,6 @@
 package dev.jlb.health;
 
 import dev.jlb.config.BackendAddress;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A backend as health checking sees it, and nothing more. */

@@ -15,7 +15,8 @@ final class Admin {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(balancer.uri("/lb-admin" + path)).timeout(Http.TIMEOUT);
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(balancer.uri("/lb-admin" + path)).timeout(Http.TIMEOUT);
         return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
@@ -24,13 +25,17 @@ final class Admin {
     }
 
     HttpResponse<String> post(String path, String json) {
-        return Http.send(request(path).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return Http.send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     HttpResponse<String> put(String path, String json) {
-        return Http.send(request(path).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+        return Http.send(request(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     HttpResponse<String> delete(String path) {

@@ -1,9 +1,10 @@
 package dev.jlb.it;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.testserver.TestServer;
-
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,10 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Backends killed and restarted, or hung, under load from concurrent clients: no request lost
@@ -34,8 +31,7 @@ class BackendChaosIT {
     private static final Map<String, String> CHECKS = Map.of("healthCheckInterval", "0.5", "healthCheckTimeout", "0.5");
 
     /** One client request's outcome: its id, status and which backend answered (or was tried last). */
-    private record Outcome(String id, int status, String backend) {
-    }
+    private record Outcome(String id, int status, String backend) {}
 
     /**
      * Runs the clients for the load duration while the script runs, and returns every outcome.
@@ -53,8 +49,12 @@ class BackendChaosIT {
                         int n = sequence.incrementAndGet();
                         HttpRequest r = request.apply(n);
                         HttpResponse<String> response = Http.send(r);
-                        outcomes.add(new Outcome(r.headers().firstValue("X-Request-Id").orElse(""),
-                            response.statusCode(), response.headers().firstValue("X-Backend-Server").orElse("")));
+                        outcomes.add(new Outcome(
+                                r.headers().firstValue("X-Request-Id").orElse(""),
+                                response.statusCode(),
+                                response.headers()
+                                        .firstValue("X-Backend-Server")
+                                        .orElse("")));
                     }
                     return null;
                 }));
@@ -82,11 +82,13 @@ class BackendChaosIT {
      * Kills the victim once traffic flows, waits until the balancer has noticed, lets a good
      * number of requests go by while it is dead, then restarts it.
      */
-    private static ThrowingRunnable killAndRestart(RunningBalancer balancer, TestServer victim, long[] requestsWhileDead) {
+    private static ThrowingRunnable killAndRestart(
+            RunningBalancer balancer, TestServer victim, long[] requestsWhileDead) {
         return () -> {
             await().atMost(Duration.ofSeconds(10)).until(() -> victim.requests() > 300);
             victim.stop();
-            await().atMost(Duration.ofSeconds(3)).until(() -> !balancer.backendStats(victim).getBoolean("healthy"));
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> !balancer.backendStats(victim).getBoolean("healthy"));
             long atDetection = balancer.backendStats(victim).getInt("requests");
             long proxied = totalRequests(balancer);
             await().atMost(Duration.ofSeconds(10)).until(() -> totalRequests(balancer) > proxied + 1000);
@@ -102,17 +104,19 @@ class BackendChaosIT {
     @Test
     void getsUnderLoadLoseNothingWhileABackendIsKilledAndRestarted() throws Exception {
         try (Backends backends = Backends.start(3);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), CHECKS)) {
             TestServer victim = backends.get(1);
             long[] requestsWhileDead = new long[1];
             List<Outcome> outcomes = underLoad(
-                n -> HttpRequest.newBuilder(balancer.uri("/get/" + n + "?delay_ms=5")).timeout(Http.TIMEOUT)
-                    .header("X-Request-Id", "g" + n).build(),
-                killAndRestart(balancer, victim, requestsWhileDead));
+                    n -> HttpRequest.newBuilder(balancer.uri("/get/" + n + "?delay_ms=5"))
+                            .timeout(Http.TIMEOUT)
+                            .header("X-Request-Id", "g" + n)
+                            .build(),
+                    killAndRestart(balancer, victim, requestsWhileDead));
             Map<Integer, Integer> statuses = new HashMap<>();
             outcomes.forEach(o -> statuses.merge(o.status(), 1, Integer::sum));
-            System.out.println("kill test, GET: " + outcomes.size() + " requests, statuses " + statuses
-                + ", retries " + balancer.backendStats(victim).getInt("retries"));
+            System.out.println("kill test, GET: " + outcomes.size() + " requests, statuses " + statuses + ", retries "
+                    + balancer.backendStats(victim).getInt("retries"));
             assertTrue(outcomes.size() > 1000, "only " + outcomes.size() + " requests");
             assertEquals(Map.of(200, outcomes.size()), statuses);
             assertEquals(0, requestsWhileDead[0], "the dead backend was sent requests after its death was noticed");
@@ -123,14 +127,16 @@ class BackendChaosIT {
     @Test
     void postsUnderLoadAreAnsweredOnceByOneBackendWhileABackendIsKilledAndRestarted() throws Exception {
         try (Backends backends = Backends.start(3);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), CHECKS)) {
             TestServer victim = backends.get(1);
             long[] requestsWhileDead = new long[1];
             List<Outcome> outcomes = underLoad(
-                n -> HttpRequest.newBuilder(balancer.uri("/post/" + n + "?delay_ms=5")).timeout(Http.TIMEOUT)
-                    .header("X-Request-Id", "p" + n)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"order\": " + n + "}")).build(),
-                killAndRestart(balancer, victim, requestsWhileDead));
+                    n -> HttpRequest.newBuilder(balancer.uri("/post/" + n + "?delay_ms=5"))
+                            .timeout(Http.TIMEOUT)
+                            .header("X-Request-Id", "p" + n)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"order\": " + n + "}"))
+                            .build(),
+                    killAndRestart(balancer, victim, requestsWhileDead));
 
             Map<String, Integer> received = new HashMap<>();
             Map<String, String> receivedBy = new HashMap<>();
@@ -155,7 +161,7 @@ class BackendChaosIT {
                 }
             }
             System.out.println("kill test, POST: " + outcomes.size() + " requests, " + errors + " errors (502),"
-                + " retries " + balancer.backendStats(victim).getInt("retries"));
+                    + " retries " + balancer.backendStats(victim).getInt("retries"));
             assertTrue(outcomes.size() > 1000, "only " + outcomes.size() + " requests");
             assertTrue(errors <= CLIENTS, errors + " errors: more than the requests that can be in flight at once");
             assertEquals(0, requestsWhileDead[0], "the dead backend was sent requests after its death was noticed");
@@ -166,7 +172,7 @@ class BackendChaosIT {
     @Test
     void aHungRequestGets504WithinTheBackendTimeoutWhileOtherTrafficFlows() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("backendTimeout", "2"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("backendTimeout", "2"))) {
             ExecutorService hung = Executors.newFixedThreadPool(4);
             try {
                 List<Future<Long>> waits = new ArrayList<>();

@@ -1,32 +1,32 @@
 package dev.jlb.it;
 
-import dev.jlb.testserver.TestServer;
-
-import jakarta.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
-
 import static dev.jlb.it.RunningBalancer.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlb.testserver.TestServer;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /** What the client gets when backends fail, and that the balancer counts it right and keeps serving. */
 class BackendFailureIT {
     @Test
     void noHealthyBackendGives503WithAJsonError() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of())) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of())) {
             backends.all().forEach(b -> b.setHealthy(false));
             await().until(() -> balancer.health().getInt("healthy_backends") == 0);
 
             HttpResponse<String> response = Http.get(balancer.uri("/anything"));
             assertEquals(503, response.statusCode());
-            assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(
+                    "application/json",
+                    response.headers().firstValue("Content-Type").orElseThrow());
             assertFalse(json(response).getString("error").isBlank());
             assertEquals(0, backends.totalRequests());
 
@@ -40,14 +40,17 @@ class BackendFailureIT {
     @Test
     void anUnreachableBackendGives502AndCountsAFailure() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("healthCheckInterval", "3600"))) {
+                RunningBalancer balancer =
+                        RunningBalancer.inFrontOf(backends.all(), Map.of("healthCheckInterval", "3600"))) {
             TestServer backend = backends.get(0);
             await().until(() -> !balancer.backendStats(backend).isNull("last_health_check"));
             backend.stop();
 
             HttpResponse<String> response = Http.get(balancer.uri("/"));
             assertEquals(502, response.statusCode());
-            assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(
+                    "application/json",
+                    response.headers().firstValue("Content-Type").orElseThrow());
             assertFalse(json(response).getString("error").isBlank());
             await().until(() -> balancer.backendStats(backend).getInt("failures") == 1);
             assertEquals(0, balancer.backendStats(backend).getInt("connections"));
@@ -58,7 +61,7 @@ class BackendFailureIT {
     @Test
     void aBackendThatDoesNotAnswerInTimeGives504() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("backendTimeout", "1"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("backendTimeout", "1"))) {
             TestServer backend = backends.get(0);
             long start = System.nanoTime();
             HttpResponse<String> response = Http.get(balancer.uri("/slow?delay_ms=20000"));
@@ -76,7 +79,7 @@ class BackendFailureIT {
     @Test
     void theBackendTimeoutIsBetweenChunksNotForTheWholeResponse() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("backendTimeout", "1"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("backendTimeout", "1"))) {
             // Six chunks 400 ms apart: 2 s in all, but never 1 s of silence.
             HttpResponse<String> response = Http.get(balancer.uri("/stream?chunks=6&chunk_interval_ms=400"));
             assertEquals(200, response.statusCode());
@@ -87,7 +90,7 @@ class BackendFailureIT {
     @Test
     void aBackendBreakingOffMidResponseCutsTheClientsResponseToo() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of())) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of())) {
             TestServer backend = backends.get(0);
             ContainerChecks.cutsOffABrokenResponse(balancer.port());
             await().until(() -> balancer.backendStats(backend).getInt("failures") == 2);
@@ -99,8 +102,8 @@ class BackendFailureIT {
     @Test
     void statsAreNullBeforeTheFirstHealthCheckHasAnswered() throws Exception {
         try (SilentBackend silent = new SilentBackend();
-             RunningBalancer balancer = RunningBalancer.start(Map.of("backends", silent.name(),
-                 "healthCheckTimeout", "60"))) {
+                RunningBalancer balancer =
+                        RunningBalancer.start(Map.of("backends", silent.name(), "healthCheckTimeout", "60"))) {
             JsonObject backend = balancer.stats().getJsonArray("backends").getJsonObject(0);
             assertTrue(backend.isNull("last_health_check"), backend.toString());
             assertTrue(backend.isNull("response_time_ms"), backend.toString());

@@ -1,7 +1,6 @@
 package dev.jlb.it;
 
 import dev.jlb.testserver.TestServer;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.jlb.it;
 
+import static dev.jlb.it.RunningBalancer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.jlb.testserver.TestServer;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,9 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static dev.jlb.it.RunningBalancer.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * A gibibyte each way through jlb started with a 64 MiB heap: bodies stream, they are never held
@@ -65,22 +63,33 @@ class BoundedMemoryIT {
         String expected = fillerSha256(GIB);
         try (Backends backends = Backends.start(1)) {
             int port = JlbProcess.freePort();
-            try (JlbProcess jlb = JlbProcess.start(List.of("-Xmx64m"), Map.of(), "-p", String.valueOf(port),
-                "-b", backends.get(0).name(), "--backend-timeout", "60")) {
+            try (JlbProcess jlb = JlbProcess.start(
+                    List.of("-Xmx64m"),
+                    Map.of(),
+                    "-p",
+                    String.valueOf(port),
+                    "-b",
+                    backends.get(0).name(),
+                    "--backend-timeout",
+                    "60")) {
                 jlb.awaitLog(line -> line.contains("jlb listening"));
 
                 long start = System.nanoTime();
                 HttpResponse<String> upload = Http.send(HttpRequest.newBuilder(ContainerChecks.uri(port, "/upload"))
-                    .timeout(java.time.Duration.ofMinutes(5)).POST(filler(GIB)).build());
+                        .timeout(java.time.Duration.ofMinutes(5))
+                        .POST(filler(GIB))
+                        .build());
                 long uploadMillis = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(200, upload.statusCode(), upload.body());
                 assertEquals(GIB, json(upload).getJsonNumber("body_bytes").longValue());
                 assertEquals(expected, json(upload).getString("body_sha256"));
 
                 start = System.nanoTime();
-                HttpResponse<InputStream> download = Http.CLIENT.send(HttpRequest.newBuilder(
-                        ContainerChecks.uri(port, "/download?size=" + GIB)).timeout(java.time.Duration.ofMinutes(5)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> download = Http.CLIENT.send(
+                        HttpRequest.newBuilder(ContainerChecks.uri(port, "/download?size=" + GIB))
+                                .timeout(java.time.Duration.ofMinutes(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 assertEquals(200, download.statusCode());
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
                 long received = 0;
@@ -95,7 +104,8 @@ class BoundedMemoryIT {
                 long downloadMillis = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(GIB, received);
                 assertEquals(expected, HexFormat.of().formatHex(digest.digest()));
-                System.out.println("1 GiB through jlb -Xmx64m: upload " + uploadMillis + " ms, download " + downloadMillis + " ms");
+                System.out.println("1 GiB through jlb -Xmx64m: upload " + uploadMillis + " ms, download "
+                        + downloadMillis + " ms");
                 assertEquals(true, jlb.isAlive(), "jlb died: " + jlb.output());
                 assertEquals(false, jlb.output().stream().anyMatch(line -> line.contains("OutOfMemoryError")));
             }

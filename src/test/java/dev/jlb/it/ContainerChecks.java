@@ -1,10 +1,14 @@
 package dev.jlb.it;
 
-import dev.jlb.testserver.TestServer;
+import static dev.jlb.it.RunningBalancer.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlb.testserver.TestServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,16 +24,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import static dev.jlb.it.RunningBalancer.json;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** What every container deployment of the WAR must show, checked from outside over HTTP. */
 final class ContainerChecks {
-    private ContainerChecks() {
-    }
+    private ContainerChecks() {}
 
     static URI uri(int port, String path) {
         return URI.create("http://127.0.0.1:" + port + path);
@@ -57,12 +54,15 @@ final class ContainerChecks {
         Set<String> answered = new HashSet<>();
         for (int i = 0; i < 6; i++) {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri(port, "/item/" + i + "?q=" + i))
-                .timeout(Http.TIMEOUT).header("X-Backend-Server", "spoofed:1").build());
+                    .timeout(Http.TIMEOUT)
+                    .header("X-Backend-Server", "spoofed:1")
+                    .build());
             assertEquals(200, response.statusCode(), response.body());
             JsonObject echo = json(response);
             String server = echo.getString("server");
             answered.add(server);
-            assertEquals(server, response.headers().firstValue("X-Backend-Server").orElseThrow());
+            assertEquals(
+                    server, response.headers().firstValue("X-Backend-Server").orElseThrow());
             JsonObject headers = echo.getJsonObject("headers");
             assertEquals("jlb", headers.getString("X-Forwarded-By"));
             assertEquals(server, headers.getString("X-Backend-Server"));
@@ -80,19 +80,32 @@ final class ContainerChecks {
         JsonObject stats = json(Http.get(uri(port, "/lb-stats")));
         assertEquals(algorithm, stats.getString("algorithm"));
         assertEquals(6, stats.getInt("total_requests"));
-        assertEquals(backends.stream().map(TestServer::name).toList(),
-            stats.getJsonArray("backends").stream().map(JsonValue::asJsonObject).map(b -> b.getString("address")).toList());
-        assertEquals(405, Http.send(HttpRequest.newBuilder(uri(port, "/lb-stats"))
-            .POST(HttpRequest.BodyPublishers.noBody()).timeout(Http.TIMEOUT).build()).statusCode());
+        assertEquals(
+                backends.stream().map(TestServer::name).toList(),
+                stats.getJsonArray("backends").stream()
+                        .map(JsonValue::asJsonObject)
+                        .map(b -> b.getString("address"))
+                        .toList());
+        assertEquals(
+                405,
+                Http.send(HttpRequest.newBuilder(uri(port, "/lb-stats"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .timeout(Http.TIMEOUT)
+                                .build())
+                        .statusCode());
     }
 
     /** A backend that breaks off mid-response, with or without a length: the client's response is cut off too. */
     static void cutsOffABrokenResponse(int port) throws Exception {
         for (String query : List.of("abort_after_bytes=20000", "abort_after_bytes=20000&no_length=1")) {
             String answer = Http.raw(port, "GET /cut?" + query + " HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n");
-            assertTrue(answer.startsWith("HTTP/1.1 200"), answer.lines().findFirst().orElse(""));
-            assertFalse(Framing.isComplete(answer), query + ": the cut response was framed as complete: "
-                + answer.substring(0, answer.indexOf("\r\n\r\n")));
+            assertTrue(
+                    answer.startsWith("HTTP/1.1 200"),
+                    answer.lines().findFirst().orElse(""));
+            assertFalse(
+                    Framing.isComplete(answer),
+                    query + ": the cut response was framed as complete: "
+                            + answer.substring(0, answer.indexOf("\r\n\r\n")));
         }
     }
 
@@ -104,8 +117,10 @@ final class ContainerChecks {
      * the README recommends).
      */
     static void handlesOddRequests(int port, List<TestServer> backends) throws Exception {
-        String answer = Http.raw(port, "GET /q?a=%zz HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n"
-            + "X_Forwarded_For: 6.6.6.6\r\nX_Backend_Server: evil:1\r\n\r\n");
+        String answer = Http.raw(
+                port,
+                "GET /q?a=%zz HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n"
+                        + "X_Forwarded_For: 6.6.6.6\r\nX_Backend_Server: evil:1\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
         JsonObject echo = json(answer.substring(answer.indexOf("\r\n\r\n") + 4));
         assertEquals("a=%zz", echo.getString("query"));
@@ -114,39 +129,46 @@ final class ContainerChecks {
 
         long before = backends.stream().mapToLong(TestServer::requests).sum();
         for (String request : List.of(
-            "GET /WEB-INF/web.xml HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n",
-            "GET /META-INF/MANIFEST.MF HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n",
-            "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\nConnection: close\r\n\r\n",
-            "POST /te HTTP/1.1\r\nHost: lb\r\nTransfer-Encoding: foo, chunked\r\nConnection: close\r\n\r\n"
-                + "5\r\nhello\r\n0\r\n\r\n")) {
+                "GET /WEB-INF/web.xml HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n",
+                "GET /META-INF/MANIFEST.MF HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n",
+                "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\nConnection: close\r\n\r\n",
+                "POST /te HTTP/1.1\r\nHost: lb\r\nTransfer-Encoding: foo, chunked\r\nConnection: close\r\n\r\n"
+                        + "5\r\nhello\r\n0\r\n\r\n")) {
             String refusal = Http.raw(port, request);
             int status = Integer.parseInt(refusal.substring(9, 12));
             // Tomcat answers CONNECT itself, with 501, before any webapp sees it.
             assertTrue(status >= 400 && status != 500 && status != 502, request + " -> " + refusal);
             assertTrue(refusal.contains("Content-Type: application/json"), refusal);
-            assertFalse(refusal.contains("Exception") || refusal.contains("\tat ") || refusal.contains("<html"), refusal);
+            assertFalse(
+                    refusal.contains("Exception") || refusal.contains("\tat ") || refusal.contains("<html"), refusal);
             if (request.contains("-INF/")) {
                 // The container's refusal inside the webapp goes through jlb's error page.
-                assertTrue(json(refusal.substring(refusal.indexOf("\r\n\r\n") + 4)).containsKey("error"), refusal);
+                assertTrue(
+                        json(refusal.substring(refusal.indexOf("\r\n\r\n") + 4)).containsKey("error"), refusal);
             }
         }
-        assertEquals(before, backends.stream().mapToLong(TestServer::requests).sum(), "a refused request reached a backend");
+        assertEquals(
+                before, backends.stream().mapToLong(TestServer::requests).sum(), "a refused request reached a backend");
     }
 
     /** The webapp's own start line reached the container's log, and no SLF4J complaint did. */
     static void loggedCleanly(JlbProcess container, String algorithm) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> container.output().stream()
-            .anyMatch(line -> line.contains("jlb started: algorithm " + algorithm)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> container.output().stream()
+                        .anyMatch(line -> line.contains("jlb started: algorithm " + algorithm)));
         List<String> complaints = container.output().stream()
-            .filter(line -> line.contains("SLF4J") || (line.contains("multiple") && line.contains("provider"))).toList();
+                .filter(line -> line.contains("SLF4J") || (line.contains("multiple") && line.contains("provider")))
+                .toList();
         assertEquals(List.of(), complaints);
     }
 
     /** After the container stopped, no more health checks reach the backends. */
     static void healthChecksStopped(List<TestServer> backends) {
         long checks = backends.stream().mapToLong(TestServer::healthChecks).sum();
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
-            .until(() -> backends.stream().mapToLong(TestServer::healthChecks).sum() == checks);
+        await().during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() ->
+                        backends.stream().mapToLong(TestServer::healthChecks).sum() == checks);
     }
 
     /** Copies a directory tree. */

@@ -1,7 +1,18 @@
 package dev.jlb.it;
 
-import dev.jlb.testserver.TestServer;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlb.testserver.TestServer;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,19 +29,6 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The dashboard in a real headless Chromium (Debian's), driven by Selenium. */
 class DashboardIT {
     private static final String CHROMIUM = "/usr/bin/chromium";
@@ -41,19 +39,30 @@ class DashboardIT {
 
     @BeforeEach
     void startBrowser() throws Exception {
-        assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-            "Chromium and ChromeDriver are missing: run bin/test, which installs chromium and chromium-driver");
+        assertTrue(
+                new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+                "Chromium and ChromeDriver are missing: run bin/test, which installs chromium and chromium-driver");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1280,900",
-            "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--user-data-dir=" + Files.createTempDirectory("chromium"));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -74,24 +83,32 @@ class DashboardIT {
 
     private void screenshot(String name) throws Exception {
         Path target = Path.of("target", name);
-        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), target,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                target,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
     void showsTheBackendsFollowsTheirHealthAndDrainsOneWithTheToken() throws Exception {
         try (Backends backends = Backends.start(3);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
-                 "adminToken", TOKEN, "healthCheckInterval", "0.5", "healthCheckTimeout", "0.5"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(
+                        backends.all(),
+                        Map.of("adminToken", TOKEN, "healthCheckInterval", "0.5", "healthCheckTimeout", "0.5"))) {
             for (int i = 0; i < 30; i++) {
                 Http.get(balancer.uri("/warm-up/" + i + "?delay_ms=" + (i % 3) * 10));
             }
             browser.get(balancer.uri("/lb-dashboard").toString());
 
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
-                browser.findElements(By.cssSelector("article.backend")).size() == 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> browser.findElements(By.cssSelector("article.backend"))
+                                    .size()
+                            == 3);
             for (TestServer backend : backends.all()) {
-                assertEquals(backend.name(), card(backend).findElement(By.cssSelector(".address")).getText());
+                assertEquals(
+                        backend.name(),
+                        card(backend).findElement(By.cssSelector(".address")).getText());
                 assertEquals("healthy", field(backend, "health"));
                 assertEquals("enabled", field(backend, "state"));
                 assertEquals("1", field(backend, "weight"));
@@ -103,10 +120,13 @@ class DashboardIT {
             // Its /health fails: the page says so within a few seconds (two checks plus a poll).
             TestServer sick = backends.get(1);
             sick.setHealthy(false);
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
-                .until(() -> "unhealthy".equals(field(sick, "health")));
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> "unhealthy".equals(field(sick, "health")));
             assertEquals("degraded", browser.findElement(By.id("status")).getText());
-            assertTrue(browser.findElement(By.id("transitions")).getText().contains(sick.name() + ": healthy \u2192 unhealthy"));
+            assertTrue(browser.findElement(By.id("transitions"))
+                    .getText()
+                    .contains(sick.name() + ": healthy \u2192 unhealthy"));
 
             // Drain through the page, with the token.
             TestServer drained = backends.get(0);
@@ -115,8 +135,9 @@ class DashboardIT {
             WebElement drain = card(drained).findElement(By.cssSelector(".drain"));
             await().atMost(Duration.ofSeconds(5)).until(drain::isDisplayed);
             drain.click();
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
-                .until(() -> "drained".equals(field(drained, "state")));
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> "drained".equals(field(drained, "state")));
             assertEquals("drained", balancer.backendStats(drained).getString("state"));
 
             // A new weight through the page, then the drained backend back in rotation.
@@ -125,37 +146,47 @@ class DashboardIT {
             weightInput.clear();
             weightInput.sendKeys("4");
             card(reweighted).findElement(By.cssSelector(".set-weight")).click();
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> "4".equals(field(reweighted, "weight")));
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> "4".equals(field(reweighted, "weight")));
             assertEquals(4, balancer.backendStats(reweighted).getInt("weight"));
             card(drained).findElement(By.cssSelector(".enable")).click();
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
-                .until(() -> "enabled".equals(field(drained, "state")));
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> "enabled".equals(field(drained, "state")));
             assertEquals("enabled", balancer.backendStats(drained).getString("state"));
 
             // Traffic: the page shows a request rate and a latency for the backend that took it.
             for (int i = 0; i < 40; i++) {
                 Http.get(balancer.uri("/after/" + i));
             }
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
-                .until(() -> Double.parseDouble(field(reweighted, "rate")) > 0 && field(reweighted, "latency").endsWith(" ms"));
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> Double.parseDouble(field(reweighted, "rate")) > 0
+                            && field(reweighted, "latency").endsWith(" ms"));
             long total = balancer.stats().getJsonNumber("total_requests").longValue();
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
-                .until(() -> Long.toString(total).equals(browser.findElement(By.id("total-requests")).getText()));
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
+                    .until(() -> Long.toString(total)
+                            .equals(browser.findElement(By.id("total-requests")).getText()));
             screenshot("dashboard.png");
             // The pictures: wide, and on a narrow screen.
             browser.manage().window().setSize(new Dimension(420, 1000));
-            await().atMost(Duration.ofSeconds(5)).until(() -> card(drained).getRect().getWidth() <= 420);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> card(drained).getRect().getWidth() <= 420);
             screenshot("dashboard-narrow.png");
 
             List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+                    .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                    .toList();
             assertEquals(List.of(), problems, "the browser console");
 
             // The balancer goes away: the page says it cannot reach it.
             sick.setHealthy(true);
             balancer.close();
-            await().atMost(Duration.ofSeconds(8)).ignoreExceptions()
-                .until(() -> browser.findElement(By.id("unreachable")).isDisplayed());
+            await().atMost(Duration.ofSeconds(8))
+                    .ignoreExceptions()
+                    .until(() -> browser.findElement(By.id("unreachable")).isDisplayed());
             assertTrue(browser.findElement(By.id("unreachable")).getText().contains("Cannot reach the balancer"));
             assertEquals("unreachable", browser.findElement(By.id("status")).getText());
         }

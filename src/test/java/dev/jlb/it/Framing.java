@@ -2,8 +2,7 @@ package dev.jlb.it;
 
 /** How an HTTP/1.1 response read to the end of its connection says where it ends. */
 final class Framing {
-    private Framing() {
-    }
+    private Framing() {}
 
     /**
      * Whether the response is complete by its own framing: all of its Content-Length, or the last

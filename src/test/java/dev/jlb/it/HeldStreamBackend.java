@@ -1,5 +1,8 @@
 package dev.jlb.it;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -7,10 +10,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A backend that streams its answer in two parts and sends the second only when the test
@@ -38,12 +37,15 @@ final class HeldStreamBackend implements AutoCloseable {
                     return true;
                 }
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, HeldStreamBackend.this.contentType);
-                response.write(false, bytes(FIRST), Callback.from(
-                    () -> {
-                        // The write's callback reports how it went; the future says no more.
-                        var unused = release.thenRun(() -> response.write(true, bytes(LAST), callback));
-                    },
-                    callback::failed));
+                response.write(
+                        false,
+                        bytes(FIRST),
+                        Callback.from(
+                                () -> {
+                                    // The write's callback reports how it went; the future says no more.
+                                    var unused = release.thenRun(() -> response.write(true, bytes(LAST), callback));
+                                },
+                                callback::failed));
                 return true;
             }
         });

@@ -16,13 +16,12 @@ import java.time.Duration;
 /** A plain HTTP/1.1 client for the tests (the JDK's), and raw sockets for what it cannot send. */
 final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpResponse<String> get(URI uri) {
         return send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());

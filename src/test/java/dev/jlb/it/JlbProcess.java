@@ -1,5 +1,7 @@
 package dev.jlb.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,23 +18,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * A separate process with its output collected line by line: {@code java -jar target/jlb.jar ...}
  * as an operator runs it, or a servlet container.
  */
 final class JlbProcess implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("jlb.jar", "target/jlb.jar"));
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
 
     /** What a process that ran to its end printed, and its exit status. */
-    record Outcome(int status, List<String> stdout, List<String> stderr) {
-    }
+    record Outcome(int status, List<String> stdout, List<String> stderr) {}
 
     private JlbProcess(List<String> command, Path directory, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -72,7 +72,8 @@ final class JlbProcess implements AutoCloseable {
         return new JlbProcess(List.of(), Map.of(), args);
     }
 
-    static JlbProcess start(List<String> jvmOptions, Map<String, String> environment, String... args) throws IOException {
+    static JlbProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
         return new JlbProcess(jvmOptions, environment, args);
     }
 
@@ -95,30 +96,34 @@ final class JlbProcess implements AutoCloseable {
     private volatile int readersDone;
 
     private void collect(java.io.InputStream stream, List<String> lines) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process is gone
-            } finally {
-                synchronized (this) {
-                    readersDone++;
-                }
-            }
-        }, "jlb-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process is gone
+                    } finally {
+                        synchronized (this) {
+                            readersDone++;
+                        }
+                    }
+                },
+                "jlb-output");
         reader.setDaemon(true);
         reader.start();
     }
 
     /** Waits until a line on stderr matches, and returns it. */
     String awaitLog(Predicate<String> matching) {
-        await().atMost(Duration.ofSeconds(30)).until(
-            () -> stderr.stream().anyMatch(matching) || !process.isAlive());
-        return stderr.stream().filter(matching).findFirst()
-            .orElseThrow(() -> new AssertionError("the process exited or never logged it: " + stderr));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stderr.stream().anyMatch(matching) || !process.isAlive());
+        return stderr.stream()
+                .filter(matching)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the process exited or never logged it: " + stderr));
     }
 
     /** Everything printed so far, stdout and stderr. */
@@ -153,7 +158,9 @@ final class JlbProcess implements AutoCloseable {
 
     /** The command lines of the processes this one started (such as the JVM that start.jar forks). */
     List<String> childCommandLines() {
-        return descendants().stream().map(child -> child.info().commandLine().orElse("")).toList();
+        return descendants().stream()
+                .map(child -> child.info().commandLine().orElse(""))
+                .toList();
     }
 
     List<ProcessHandle> descendants() {

@@ -1,12 +1,12 @@
 package dev.jlb.it;
 
+import static dev.jlb.it.RunningBalancer.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.testserver.TestServer;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,12 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.jlb.it.RunningBalancer.json;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The launcher as an operator runs it: {@code java -jar target/jlb.jar ...}. */
 class LauncherIT {
@@ -39,9 +37,19 @@ class LauncherIT {
         assertEquals(0, help.status());
         assertEquals(List.of(), help.stderr());
         String text = String.join("\n", help.stdout());
-        for (String option : List.of("-p, --port", "-b, --backends", "-a, --algorithm", "--health-check-interval",
-            "--health-check-path", "--health-check-timeout", "--backend-timeout", "--demo", "-h, --help",
-            "-V, --version", "--access-log", "test-server")) {
+        for (String option : List.of(
+                "-p, --port",
+                "-b, --backends",
+                "-a, --algorithm",
+                "--health-check-interval",
+                "--health-check-path",
+                "--health-check-timeout",
+                "--backend-timeout",
+                "--demo",
+                "-h, --help",
+                "-V, --version",
+                "--access-log",
+                "test-server")) {
             assertTrue(text.contains(option), option + " missing from:\n" + text);
         }
     }
@@ -52,31 +60,35 @@ class LauncherIT {
             JlbProcess.Outcome version = JlbProcess.run(flag);
             assertEquals(0, version.status());
             assertEquals(1, version.stdout().size(), version.stdout().toString());
-            assertTrue(version.stdout().get(0).matches("jlb \\d+\\.\\d+\\.\\d+.*"), version.stdout().get(0));
+            assertTrue(
+                    version.stdout().get(0).matches("jlb \\d+\\.\\d+\\.\\d+.*"),
+                    version.stdout().get(0));
         }
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-        "--algorithm|fastest|--algorithm|round_robin, least_connections, random, weighted_round_robin",
-        "-a|fastest|--algorithm|unknown algorithm",
-        "--port|0|--port|1-65535",
-        "--port|65536|--port|1-65535",
-        "-p|http|--port|not a port",
-        "--backends|localhost|--backends|HOST:PORT",
-        "--backends|127.0.0.1:80=0|--backends|weight",
-        "--backends|127.0.0.1:80=heavy|--backends|weight",
-        "--backends|''|--backends|empty",
-        "-b|127.0.0.1:99999|--backends|port",
-        "--health-check-interval|0|--health-check-interval|positive number",
-        "--health-check-interval|-1|--health-check-interval|positive number",
-        "--health-check-timeout|often|--health-check-timeout|positive number",
-        "--backend-timeout|0|--backend-timeout|positive number",
-        "--health-check-path|health|--health-check-path|'/'",
-        "--no-such-option|x|--no-such-option|Unknown option",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--algorithm|fastest|--algorithm|round_robin, least_connections, random, weighted_round_robin",
+                "-a|fastest|--algorithm|unknown algorithm",
+                "--port|0|--port|1-65535",
+                "--port|65536|--port|1-65535",
+                "-p|http|--port|not a port",
+                "--backends|localhost|--backends|HOST:PORT",
+                "--backends|127.0.0.1:80=0|--backends|weight",
+                "--backends|127.0.0.1:80=heavy|--backends|weight",
+                "--backends|''|--backends|empty",
+                "-b|127.0.0.1:99999|--backends|port",
+                "--health-check-interval|0|--health-check-interval|positive number",
+                "--health-check-interval|-1|--health-check-interval|positive number",
+                "--health-check-timeout|often|--health-check-timeout|positive number",
+                "--backend-timeout|0|--backend-timeout|positive number",
+                "--health-check-path|health|--health-check-path|'/'",
+                "--no-such-option|x|--no-such-option|Unknown option",
+            })
     void aBadOptionExitsWith2AndOneLineNamingIt(String option, String value, String named, String says)
-        throws Exception {
+            throws Exception {
         JlbProcess.Outcome outcome = JlbProcess.run(option, value);
         assertEquals(2, outcome.status(), outcome.toString());
         assertEquals(1, outcome.stderr().size(), outcome.stderr().toString());
@@ -88,11 +100,13 @@ class LauncherIT {
 
     @Test
     void aBadEnvironmentVariableExitsWith2NamingIt() throws Exception {
-        JlbProcess.Outcome outcome = JlbProcess.run(Map.of("JLB_HEALTH_CHECK_INTERVAL", "soon"), "--port",
-            String.valueOf(JlbProcess.freePort()));
+        JlbProcess.Outcome outcome = JlbProcess.run(
+                Map.of("JLB_HEALTH_CHECK_INTERVAL", "soon"), "--port", String.valueOf(JlbProcess.freePort()));
         assertEquals(2, outcome.status());
-        assertEquals(List.of("jlb: environment variable JLB_HEALTH_CHECK_INTERVAL: 'soon' is not a positive number"
-            + " of seconds"), outcome.stderr());
+        assertEquals(
+                List.of("jlb: environment variable JLB_HEALTH_CHECK_INTERVAL: 'soon' is not a positive number"
+                        + " of seconds"),
+                outcome.stderr());
     }
 
     @Test
@@ -109,12 +123,15 @@ class LauncherIT {
         try (Backends backends = Backends.start(2)) {
             int port = JlbProcess.freePort();
             String list = backends.get(0).name() + "," + backends.get(1).name() + "=3";
-            try (JlbProcess jlb = JlbProcess.start("-p", String.valueOf(port), "-b", list,
-                "-a", "weighted_round_robin")) {
+            try (JlbProcess jlb =
+                    JlbProcess.start("-p", String.valueOf(port), "-b", list, "-a", "weighted_round_robin")) {
                 String line = listening(jlb);
                 assertTrue(line.contains("port " + port), line);
                 assertTrue(line.contains("weighted_round_robin"), line);
-                assertTrue(line.contains(backends.get(0).name()) && line.contains(backends.get(1).name() + "=3"), line);
+                assertTrue(
+                        line.contains(backends.get(0).name())
+                                && line.contains(backends.get(1).name() + "=3"),
+                        line);
                 for (int i = 0; i < 8; i++) {
                     assertEquals(200, Http.get(uri(port, "/")).statusCode());
                 }
@@ -126,22 +143,28 @@ class LauncherIT {
 
     @Test
     void optionsWinOverSystemPropertiesOverEnvironmentOverWebXml() throws Exception {
-        record Case(List<String> jvm, Map<String, String> env, List<String> args, String algorithm) {
-        }
+        record Case(List<String> jvm, Map<String, String> env, List<String> args, String algorithm) {}
         List<Case> cases = List.of(
-            new Case(List.of(), Map.of(), List.of(), "round_robin"),
-            new Case(List.of(), Map.of("JLB_ALGORITHM", "random"), List.of(), "random"),
-            new Case(List.of("-Djlb.algorithm=least_connections"), Map.of("JLB_ALGORITHM", "random"), List.of(),
-                "least_connections"),
-            new Case(List.of("-Djlb.algorithm=least_connections"), Map.of("JLB_ALGORITHM", "random"),
-                List.of("--algorithm", "weighted_round_robin"), "weighted_round_robin"));
+                new Case(List.of(), Map.of(), List.of(), "round_robin"),
+                new Case(List.of(), Map.of("JLB_ALGORITHM", "random"), List.of(), "random"),
+                new Case(
+                        List.of("-Djlb.algorithm=least_connections"),
+                        Map.of("JLB_ALGORITHM", "random"),
+                        List.of(),
+                        "least_connections"),
+                new Case(
+                        List.of("-Djlb.algorithm=least_connections"),
+                        Map.of("JLB_ALGORITHM", "random"),
+                        List.of("--algorithm", "weighted_round_robin"),
+                        "weighted_round_robin"));
         for (Case c : cases) {
             int port = JlbProcess.freePort();
             List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port)));
             args.addAll(c.args());
             try (JlbProcess jlb = JlbProcess.start(c.jvm(), c.env(), args.toArray(String[]::new))) {
                 listening(jlb);
-                assertEquals(c.algorithm(), json(Http.get(uri(port, "/lb-stats"))).getString("algorithm"), c.toString());
+                assertEquals(
+                        c.algorithm(), json(Http.get(uri(port, "/lb-stats"))).getString("algorithm"), c.toString());
             }
         }
     }
@@ -151,8 +174,15 @@ class LauncherIT {
         try (Backends backends = Backends.start(1)) {
             TestServer backend = backends.get(0);
             int port = JlbProcess.freePort();
-            try (JlbProcess jlb = JlbProcess.start("-p", String.valueOf(port), "-b", backend.name(),
-                "--health-check-interval", "0.2", "--health-check-timeout", "0.5")) {
+            try (JlbProcess jlb = JlbProcess.start(
+                    "-p",
+                    String.valueOf(port),
+                    "-b",
+                    backend.name(),
+                    "--health-check-interval",
+                    "0.2",
+                    "--health-check-timeout",
+                    "0.5")) {
                 listening(jlb);
                 backend.setHealthy(false);
                 jlb.awaitLog(line -> line.contains(backend.name()) && line.contains("DOWN"));
@@ -162,8 +192,10 @@ class LauncherIT {
                 jlb.awaitLog(line -> line.contains(backend.name()) && line.contains("UP"));
                 long more = backend.healthChecks();
                 await().until(() -> backend.healthChecks() >= more + 3);
-                List<String> changes = jlb.stderr().stream().filter(line -> line.contains(backend.name())
-                    && (line.contains(" is DOWN") || line.contains(" is UP"))).toList();
+                List<String> changes = jlb.stderr().stream()
+                        .filter(line ->
+                                line.contains(backend.name()) && (line.contains(" is DOWN") || line.contains(" is UP")))
+                        .toList();
                 assertEquals(2, changes.size(), changes.toString());
                 assertTrue(changes.get(0).contains("unhealthy"), changes.get(0));
                 assertTrue(changes.get(1).contains("(healthy)"), changes.get(1));
@@ -183,18 +215,32 @@ class LauncherIT {
                 servers.add(json(response).getString("server"));
             }
             // In the configured order from the first request, as the README's demo shows it.
-            assertEquals(List.of("127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003",
-                "127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003"), servers);
-            json(Http.get(uri(port, "/lb-stats"))).getJsonArray("backends")
-                .forEach(b -> assertEquals(2, b.asJsonObject().getInt("requests")));
+            assertEquals(
+                    List.of(
+                            "127.0.0.1:3001",
+                            "127.0.0.1:3002",
+                            "127.0.0.1:3003",
+                            "127.0.0.1:3001",
+                            "127.0.0.1:3002",
+                            "127.0.0.1:3003"),
+                    servers);
+            json(Http.get(uri(port, "/lb-stats")))
+                    .getJsonArray("backends")
+                    .forEach(b -> assertEquals(2, b.asJsonObject().getInt("requests")));
         }
     }
 
     @Test
     void weightsFiveOneOneGiveTheSmoothNginxCycleFromTheFirstRequest() throws Exception {
         int port = JlbProcess.freePort();
-        try (JlbProcess jlb = JlbProcess.start("--demo", "--port", String.valueOf(port), "-a", "weighted_round_robin",
-            "--backends", "127.0.0.1:3001=5,127.0.0.1:3002,127.0.0.1:3003")) {
+        try (JlbProcess jlb = JlbProcess.start(
+                "--demo",
+                "--port",
+                String.valueOf(port),
+                "-a",
+                "weighted_round_robin",
+                "--backends",
+                "127.0.0.1:3001=5,127.0.0.1:3002,127.0.0.1:3003")) {
             listening(jlb);
             List<String> servers = new ArrayList<>();
             for (int i = 0; i < 14; i++) {
@@ -235,11 +281,12 @@ class LauncherIT {
         Path accessLog = logs.resolve("access.log");
         try (Backends backends = Backends.start(1)) {
             int port = JlbProcess.freePort();
-            try (JlbProcess jlb = JlbProcess.start("-p", String.valueOf(port), "-b", backends.get(0).name(),
-                "--access-log", accessLog.toString())) {
+            try (JlbProcess jlb = JlbProcess.start(
+                    "-p", String.valueOf(port), "-b", backends.get(0).name(), "--access-log", accessLog.toString())) {
                 listening(jlb);
                 Http.get(uri(port, "/logged?q=1"));
-                await().until(() -> Files.exists(accessLog) && Files.readString(accessLog).contains("GET /logged?q=1 HTTP/1.1\" 200"));
+                await().until(() -> Files.exists(accessLog)
+                        && Files.readString(accessLog).contains("GET /logged?q=1 HTTP/1.1\" 200"));
                 assertFalse(jlb.stderr().stream().anyMatch(line -> line.contains("/logged")));
             }
         }

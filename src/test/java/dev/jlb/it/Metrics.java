@@ -1,5 +1,8 @@
 package dev.jlb.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,9 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A scrape of /lb-metrics: checked by Prometheus' own promtool, then read sample by sample. */
 final class Metrics {
@@ -40,7 +40,9 @@ final class Metrics {
 
     /** Checks the exposition strictly with promtool (format and Prometheus' naming rules), then parses it. */
     static Metrics parse(String exposition) throws IOException, InterruptedException {
-        Process check = new ProcessBuilder(promtool().toString(), "check", "metrics").redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(promtool().toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         check.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
         check.getOutputStream().close();
         String verdict = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

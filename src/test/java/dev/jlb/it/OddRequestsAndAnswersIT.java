@@ -1,11 +1,10 @@
 package dev.jlb.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static dev.jlb.it.RunningBalancer.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -16,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-
-import static dev.jlb.it.RunningBalancer.json;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The defects that outside tools found, byte for byte on raw sockets, against a backend of the
@@ -48,7 +47,7 @@ class OddRequestsAndAnswersIT {
             }
             if (line.startsWith("GET /many-interim ")) {
                 return "HTTP/1.1 102 Processing\r\n\r\n".repeat(3) + "HTTP/1.1 103 Early Hints\r\nLink: </b.js>\r\n\r\n"
-                    + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 199 Misc\r\n\r\n" + FINAL;
+                        + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 199 Misc\r\n\r\n" + FINAL;
             }
             if (line.startsWith("GET /interim-then-silence ")) {
                 return "HTTP/1.1 102 Processing\r\n\r\n";
@@ -58,8 +57,8 @@ class OddRequestsAndAnswersIT {
             }
             return FINAL;
         });
-        balancer = RunningBalancer.start(Map.of("backends", backend.name(),
-            "backendTimeout", Long.toString(BACKEND_TIMEOUT.toSeconds())));
+        balancer = RunningBalancer.start(
+                Map.of("backends", backend.name(), "backendTimeout", Long.toString(BACKEND_TIMEOUT.toSeconds())));
     }
 
     @AfterAll
@@ -108,8 +107,9 @@ class OddRequestsAndAnswersIT {
         String last = finalResponse(answer);
         assertEquals(200, status(last), answer);
         assertEquals("ok", body(last), answer);
-        assertFalse(answer.contains("HTTP/1.1 102") || answer.contains("HTTP/1.1 100") || answer.contains("HTTP/1.1 199"),
-            "an interim answer other than 103 reached the client: " + answer);
+        assertFalse(
+                answer.contains("HTTP/1.1 102") || answer.contains("HTTP/1.1 100") || answer.contains("HTTP/1.1 199"),
+                "an interim answer other than 103 reached the client: " + answer);
     }
 
     @Test
@@ -140,8 +140,8 @@ class OddRequestsAndAnswersIT {
     @Test
     void aClientThatLeavesDuringAnInterimWaitLeavesNoCountBehind() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
-            socket.getOutputStream().write("GET /interim-then-silence HTTP/1.1\r\nHost: x\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /interim-then-silence HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             await().atMost(Duration.ofSeconds(5)).until(() -> balancer.connectionsInFlight() == 1);
         }
         // @AfterEach: back to 0 within the backend timeout.
@@ -165,7 +165,7 @@ class OddRequestsAndAnswersIT {
     void anUnknownTransferCodingBeforeChunkedIsRefusedWith501AndNothingIsForwarded() throws Exception {
         List<String> before = backend.requestLines();
         String answer = send("POST /foote HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo, chunked\r\n\r\n"
-            + "5\r\nhello\r\n0\r\n\r\n");
+                + "5\r\nhello\r\n0\r\n\r\n");
         isJlbsOwnError(answer, 501);
         assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
         assertEquals(before, backend.requestLines());
@@ -180,15 +180,16 @@ class OddRequestsAndAnswersIT {
         String coded = gzipped.toString(StandardCharsets.ISO_8859_1);
         List<String> before = backend.requestLines();
         String answer = send("POST /gz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
-            + Integer.toHexString(coded.length()) + "\r\n" + coded + "\r\n0\r\n\r\n");
+                + Integer.toHexString(coded.length()) + "\r\n" + coded + "\r\n0\r\n\r\n");
         isJlbsOwnError(answer, 501);
         assertEquals(before, backend.requestLines());
     }
 
     @Test
     void chunkedAloneIsForwardedWithItsBody() throws Exception {
-        String answer = send("POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-            + "5\r\nhello\r\n0\r\n\r\n");
+        String answer =
+                send("POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + "5\r\nhello\r\n0\r\n\r\n");
         assertEquals(200, status(answer), answer);
         String received = backend.received();
         String request = received.substring(received.lastIndexOf("POST /chunked "));
@@ -211,19 +212,29 @@ class OddRequestsAndAnswersIT {
     void theQueryReachesTheBackendByteForByte(String target) throws Exception {
         String answer = send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertEquals(200, status(answer), answer);
-        assertTrue(backend.requestLines().contains("GET " + target + " HTTP/1.1"), backend.requestLines().toString());
+        assertTrue(
+                backend.requestLines().contains("GET " + target + " HTTP/1.1"),
+                backend.requestLines().toString());
     }
 
     @Test
     void aQueryWithABadEscapeIsCountedAsTheProxiedRequestItIs() throws Exception {
         long before = balancer.stats().getJsonNumber("total_requests").longValue();
         assertEquals(200, status(send("GET /q?a=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
-        assertEquals(before + 1, balancer.stats().getJsonNumber("total_requests").longValue());
+        assertEquals(
+                before + 1, balancer.stats().getJsonNumber("total_requests").longValue());
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"/WEB-INF/web.xml", "/META-INF/MANIFEST.MF", "/WEB-INF/jlb-error", "/web-inf/web.xml",
-        "/x/../WEB-INF/web.xml", "/%57EB-INF/web.xml"})
+    @ValueSource(
+            strings = {
+                "/WEB-INF/web.xml",
+                "/META-INF/MANIFEST.MF",
+                "/WEB-INF/jlb-error",
+                "/web-inf/web.xml",
+                "/x/../WEB-INF/web.xml",
+                "/%57EB-INF/web.xml"
+            })
     void theContainersOwnPathsAreNeverProxied(String path) throws Exception {
         List<String> before = backend.requestLines();
         String answer = send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -243,15 +254,23 @@ class OddRequestsAndAnswersIT {
     @Test
     void headersThatSpoofJlbsOwnThroughUnderscoresAreDropped() throws Exception {
         String answer = send("GET /underscores HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-            + "X_Backend_Server: evil:1\r\nX_Forwarded_For: 6.6.6.6\r\nX_Forwarded_By: evil\r\nx_forwarded_host: evil\r\n"
-            + "X_FORWARDED_PROTO: https\r\nX_Forwarded-For: 6.6.6.7\r\nTransfer_Encoding: chunked\r\nProxy_Authorization: x\r\n"
-            + "Content_Length: 99\r\nX_Custom_Header: kept\r\n\r\n");
+                + "X_Backend_Server: evil:1\r\nX_Forwarded_For: 6.6.6.6\r\nX_Forwarded_By: evil\r\nx_forwarded_host: evil\r\n"
+                + "X_FORWARDED_PROTO: https\r\nX_Forwarded-For: 6.6.6.7\r\nTransfer_Encoding: chunked\r\nProxy_Authorization: x\r\n"
+                + "Content_Length: 99\r\nX_Custom_Header: kept\r\n\r\n");
         assertEquals(200, status(answer), answer);
         String received = backend.received();
         String request = received.substring(received.lastIndexOf("GET /underscores "));
         String head = request.substring(0, request.indexOf("\r\n\r\n") + 2);
-        for (String spoof : List.of("evil", "6.6.6.", "X_Backend", "X_Forwarded", "x_forwarded", "X_FORWARDED",
-            "Transfer_Encoding", "Proxy_Authorization", "Content_Length")) {
+        for (String spoof : List.of(
+                "evil",
+                "6.6.6.",
+                "X_Backend",
+                "X_Forwarded",
+                "x_forwarded",
+                "X_FORWARDED",
+                "Transfer_Encoding",
+                "Proxy_Authorization",
+                "Content_Length")) {
             assertFalse(head.contains(spoof), spoof + " reached the backend:\n" + head);
         }
         assertTrue(head.contains("\r\nX_Custom_Header: kept\r\n"), head);

@@ -1,15 +1,13 @@
 package dev.jlb.it;
 
-import dev.jlb.testserver.TestServer;
-
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jlb.testserver.TestServer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Passive health: backends that fail live traffic are ejected, for longer each time, and come back. */
 class OutlierIT {
@@ -23,8 +21,9 @@ class OutlierIT {
         // The times themselves (30 s, doubling) are unit-tested on a clock the test moves
         // (OutlierDetectorTest); here the rule on real sockets, with an ejection time of 3 s.
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
-                 "healthCheckInterval", "0.2", "ejectTime", "3", "failuresBeforeEject", "5"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(
+                        backends.all(),
+                        Map.of("healthCheckInterval", "0.2", "ejectTime", "3", "failuresBeforeEject", "5"))) {
             TestServer failing = backends.get(0);
             failing.answerEveryRequestWith(500);
             int errors = 0;
@@ -49,7 +48,8 @@ class OutlierIT {
     @Test
     void successesInBetweenResetTheCount() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("failuresBeforeEject", "3"))) {
+                RunningBalancer balancer =
+                        RunningBalancer.inFrontOf(backends.all(), Map.of("failuresBeforeEject", "3"))) {
             for (int i = 0; i < 10; i++) {
                 Http.get(balancer.uri("/?status=500"));
                 Http.get(balancer.uri("/?status=502"));
@@ -67,7 +67,8 @@ class OutlierIT {
     @Test
     void zeroFailuresBeforeEjectTurnsTheRuleOff() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("failuresBeforeEject", "0"))) {
+                RunningBalancer balancer =
+                        RunningBalancer.inFrontOf(backends.all(), Map.of("failuresBeforeEject", "0"))) {
             for (int i = 0; i < 20; i++) {
                 assertEquals(500, Http.get(balancer.uri("/?status=500")).statusCode());
             }
@@ -81,22 +82,23 @@ class OutlierIT {
         Duration checkTimeout = Duration.ofMillis(500);
         // The default ejection time (30 s, doubling) stays: it must not be what brings the backend back.
         try (Backends backends = Backends.start(3);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
-                 "healthCheckInterval", "1", "healthCheckTimeout", "0.5"));
-             Traffic traffic = Traffic.to(balancer, Duration.ofSeconds(60))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(
+                        backends.all(), Map.of("healthCheckInterval", "1", "healthCheckTimeout", "0.5"));
+                Traffic traffic = Traffic.to(balancer, Duration.ofSeconds(60))) {
             TestServer crashed = backends.get(0);
             await().atMost(Duration.ofSeconds(5)).until(() -> crashed.requests() > 0);
 
             crashed.stop();
             // Refused connections eject it at once; its failing checks then find it down too.
             await().atMost(Duration.ofSeconds(5)).until(() -> "ejected".equals(outReason(balancer, crashed)));
-            await().atMost(Duration.ofSeconds(5)).until(() -> !balancer.backendStats(crashed).getBoolean("healthy"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !balancer.backendStats(crashed).getBoolean("healthy"));
 
             crashed.start();
             long before = crashed.requests();
             await("a request on the restarted backend")
-                .atMost(interval.multipliedBy(2).plus(checkTimeout).plusSeconds(1))
-                .until(() -> crashed.requests() > before);
+                    .atMost(interval.multipliedBy(2).plus(checkTimeout).plusSeconds(1))
+                    .until(() -> crashed.requests() > before);
             assertTrue(balancer.backendStats(crashed).isNull("out_reason"));
             assertEquals(0, traffic.failures(), "clients saw errors while one of three backends was down");
         }
@@ -105,15 +107,16 @@ class OutlierIT {
     @Test
     void aBackendEjectedForRefusedConnectionsStaysOutWhileDeadHoweverShortTheEjectTime() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of(
-                 "healthCheckInterval", "0.2", "ejectTime", "0.5"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(
+                        backends.all(), Map.of("healthCheckInterval", "0.2", "ejectTime", "0.5"))) {
             TestServer dead = backends.get(0);
             await().until(() -> !balancer.backendStats(dead).isNull("last_health_check"));
             dead.stop();
             for (int i = 0; i < 4; i++) {
                 assertEquals(200, Http.get(balancer.uri("/")).statusCode());
             }
-            await().atMost(Duration.ofSeconds(3)).until(() -> !balancer.backendStats(dead).getBoolean("healthy"));
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> !balancer.backendStats(dead).getBoolean("healthy"));
             // Eight check rounds on, three ejection times, still out: only passing checks end this ejection.
             TestServer alive = backends.get(1);
             long rounds = alive.healthChecks();

@@ -1,13 +1,10 @@
 package dev.jlb.it;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,12 +18,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Generated requests at the edges of the request parser, sent over raw sockets to the real WAR:
@@ -76,8 +75,11 @@ class ParserEdgesIT {
         } catch (SocketTimeoutException hang) {
             throw new AssertionError("no answer within " + NO_HANG + " to:\n" + request, hang);
         }
-        await("nothing in flight").pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
-            .until(() -> balancer.connectionsInFlight() == 0);
+        await("nothing in flight")
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> balancer.connectionsInFlight() == 0);
         assertTrue(answer.startsWith("HTTP/1.1 "), "no answer to:\n" + request + "\ngot: " + answer);
         int status = Integer.parseInt(answer.substring(9, 12));
         // 501 is the one 5xx that is the client's: a transfer coding jlb does not implement.
@@ -101,36 +103,40 @@ class ParserEdgesIT {
 
     @Provide
     Arbitrary<List<String>> transferEncodingFields() {
-        Arbitrary<String> coding = Arbitraries.of("chunked", "Chunked", "CHUNKED", "gzip", "deflate", "identity", "foo",
-            "br", "", " ");
+        Arbitrary<String> coding =
+                Arbitraries.of("chunked", "Chunked", "CHUNKED", "gzip", "deflate", "identity", "foo", "br", "", " ");
         Arbitrary<String> separator = Arbitraries.of(",", ", ", " , ");
         Arbitrary<String> field = Combinators.combine(coding.list().ofMinSize(1).ofMaxSize(3), separator)
-            .as((codings, sep) -> String.join(sep, codings));
+                .as((codings, sep) -> String.join(sep, codings));
         return field.list().ofMinSize(1).ofMaxSize(2);
     }
 
     @Property(tries = 200)
     void transferCodingsOtherThanChunkedAloneReachNoBackend(@ForAll("transferEncodingFields") List<String> fields)
-        throws IOException {
+            throws IOException {
         StringBuilder request = new StringBuilder("POST /te HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
-        fields.forEach(value -> request.append("Transfer-Encoding: ").append(value).append("\r\n"));
+        fields.forEach(
+                value -> request.append("Transfer-Encoding: ").append(value).append("\r\n"));
         request.append("\r\n5\r\nhello\r\n0\r\n\r\n");
         List<String> codings = fields.stream()
-            .flatMap(value -> List.of(value.split(",", -1)).stream())
-            .map(coding -> coding.strip().toLowerCase(Locale.ROOT))
-            .filter(coding -> !coding.isEmpty())
-            .toList();
+                .flatMap(value -> List.of(value.split(",", -1)).stream())
+                .map(coding -> coding.strip().toLowerCase(Locale.ROOT))
+                .filter(coding -> !coding.isEmpty())
+                .toList();
 
         Exchange exchange = exchange(request.toString());
 
-        boolean emptyElements = fields.stream().anyMatch(value -> List.of(value.split(",", -1)).stream().anyMatch(String::isBlank));
+        boolean emptyElements = fields.stream()
+                .anyMatch(value -> List.of(value.split(",", -1)).stream().anyMatch(String::isBlank));
         if (codings.equals(List.of("chunked")) && emptyElements && exchange.status() == 400) {
             // Jetty's parser is stricter than RFC 9110 5.6.1 about empty list elements: refused, never misread.
             assertFalse(exchange.wasForwarded(), exchange.forwarded());
         } else if (codings.equals(List.of("chunked"))) {
             assertEquals(200, exchange.status(), exchange.answer());
-            assertTrue(exchange.forwarded().endsWith("\r\n\r\nhello") || exchange.forwarded().endsWith("hello\r\n0\r\n\r\n"),
-                exchange.forwarded());
+            assertTrue(
+                    exchange.forwarded().endsWith("\r\n\r\nhello")
+                            || exchange.forwarded().endsWith("hello\r\n0\r\n\r\n"),
+                    exchange.forwarded());
         } else {
             assertTrue(Set.of(400, 501).contains(exchange.status()), fields + " -> " + exchange.answer());
             assertFalse(exchange.wasForwarded(), fields + " reached the backend: " + exchange.forwarded());
@@ -141,19 +147,23 @@ class ParserEdgesIT {
 
     @Provide
     Arbitrary<String> contentLengths() {
-        Arbitrary<String> number = Arbitraries.oneOf(Arbitraries.integers().between(0, 9).map(String::valueOf),
-            Arbitraries.of("05", "005", "+5", "-5", "0x5", "5.0", "1e1", "99999999999999999999", "5 5", ""));
-        Arbitrary<String> padded = Combinators.combine(Arbitraries.of("", " ", "\t"), number, Arbitraries.of("", " ", "\t"))
-            .as((before, value, after) -> before + value + after);
-        return Arbitraries.oneOf(padded, Combinators.combine(number, number).as((a, b) -> a + "," + b),
-            Combinators.combine(number, number).as((a, b) -> a + ", " + b));
+        Arbitrary<String> number = Arbitraries.oneOf(
+                Arbitraries.integers().between(0, 9).map(String::valueOf),
+                Arbitraries.of("05", "005", "+5", "-5", "0x5", "5.0", "1e1", "99999999999999999999", "5 5", ""));
+        Arbitrary<String> padded = Combinators.combine(
+                        Arbitraries.of("", " ", "\t"), number, Arbitraries.of("", " ", "\t"))
+                .as((before, value, after) -> before + value + after);
+        return Arbitraries.oneOf(
+                padded,
+                Combinators.combine(number, number).as((a, b) -> a + "," + b),
+                Combinators.combine(number, number).as((a, b) -> a + ", " + b));
     }
 
     @Property(tries = 200)
     void contentLengthFormsAreRefusedOrForwardedAsTheClientFramedThem(@ForAll("contentLengths") String length)
-        throws IOException {
-        Exchange exchange = exchange("POST /cl HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + length
-            + "\r\n\r\nhello");
+            throws IOException {
+        Exchange exchange = exchange(
+                "POST /cl HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + length + "\r\n\r\nhello");
         if (exchange.wasForwarded()) {
             String head = lowerHead(exchange.forwarded());
             Matcher declared = CONTENT_LENGTH.matcher(head);
@@ -170,36 +180,52 @@ class ParserEdgesIT {
 
     // ---- header names ----------------------------------------------------------------------
 
-    private static final List<String> OURS = List.of("X-Backend-Server", "X-Forwarded-By", "X-Forwarded-For",
-        "X-Forwarded-Proto", "X-Forwarded-Host", "Transfer-Encoding", "Proxy-Authorization", "Keep-Alive");
+    private static final List<String> OURS = List.of(
+            "X-Backend-Server",
+            "X-Forwarded-By",
+            "X-Forwarded-For",
+            "X-Forwarded-Proto",
+            "X-Forwarded-Host",
+            "Transfer-Encoding",
+            "Proxy-Authorization",
+            "Keep-Alive");
 
     @Provide
     Arbitrary<String> headerNames() {
         Arbitrary<String> respelled = Combinators.combine(Arbitraries.of(OURS), Arbitraries.longs())
-            .as((name, bits) -> {
-                StringBuilder spelled = new StringBuilder();
-                for (int i = 0; i < name.length(); i++) {
-                    char c = name.charAt(i);
-                    boolean flip = (bits >>> (i % 64) & 1) == 1;
-                    spelled.append(c == '-' ? (flip ? '_' : '-') : flip ? Character.toUpperCase(c) : Character.toLowerCase(c));
-                }
-                return spelled.toString();
-            });
-        Arbitrary<String> random = Arbitraries.strings().withChars("aZ09_-.!#$%&'*+^`|~").ofMinLength(1).ofMaxLength(12);
-        Arbitrary<String> odd = Arbitraries.of("X Space", "X:Colon", "X@At", "X(P)", "X\u00e9", "X\"Q", "X/Slash", "X[B]");
+                .as((name, bits) -> {
+                    StringBuilder spelled = new StringBuilder();
+                    for (int i = 0; i < name.length(); i++) {
+                        char c = name.charAt(i);
+                        boolean flip = (bits >>> (i % 64) & 1) == 1;
+                        spelled.append(
+                                c == '-'
+                                        ? (flip ? '_' : '-')
+                                        : flip ? Character.toUpperCase(c) : Character.toLowerCase(c));
+                    }
+                    return spelled.toString();
+                });
+        Arbitrary<String> random = Arbitraries.strings()
+                .withChars("aZ09_-.!#$%&'*+^`|~")
+                .ofMinLength(1)
+                .ofMaxLength(12);
+        Arbitrary<String> odd =
+                Arbitraries.of("X Space", "X:Colon", "X@At", "X(P)", "X\u00e9", "X\"Q", "X/Slash", "X[B]");
         return Arbitraries.oneOf(respelled, random, odd);
     }
 
     @Property(tries = 300)
     void noHeaderSpelledLikeOneJlbSetsReachesTheBackend(@ForAll("headerNames") String name) throws IOException {
-        Exchange exchange = exchange("GET /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + name + ": spoofed\r\n\r\n");
+        Exchange exchange =
+                exchange("GET /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + name + ": spoofed\r\n\r\n");
         if (!exchange.wasForwarded()) {
             assertTrue(exchange.status() >= 400, exchange.answer());
             return;
         }
         String head = lowerHead(exchange.forwarded());
         String folded = name.toLowerCase(Locale.ROOT).replace('_', '-');
-        boolean ours = OURS.stream().map(header -> header.toLowerCase(Locale.ROOT)).anyMatch(folded::equals);
+        boolean ours =
+                OURS.stream().map(header -> header.toLowerCase(Locale.ROOT)).anyMatch(folded::equals);
         // A client's own X-Forwarded-For, spelled as such, is the one the proxy appends to, as nginx does.
         boolean chained = folded.equals("x-forwarded-for") && name.indexOf('_') < 0;
         if (chained) {
@@ -219,27 +245,70 @@ class ParserEdgesIT {
 
     @Provide
     Arbitrary<String> pathSegments() {
-        return Arbitraries.of("a", "b.c", "%41", "%zz", "%", "%2", "%2F", "%2f", "%00", "%25", "%C3%A9", "%FF", "..", ".",
-            ";p", "+", "%20", "~", "!$&'()*+,;=:@").list().ofMinSize(1).ofMaxSize(4).map(segments -> String.join("/", segments));
+        return Arbitraries.of(
+                        "a",
+                        "b.c",
+                        "%41",
+                        "%zz",
+                        "%",
+                        "%2",
+                        "%2F",
+                        "%2f",
+                        "%00",
+                        "%25",
+                        "%C3%A9",
+                        "%FF",
+                        "..",
+                        ".",
+                        ";p",
+                        "+",
+                        "%20",
+                        "~",
+                        "!$&'()*+,;=:@")
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4)
+                .map(segments -> String.join("/", segments));
     }
 
     @Provide
     Arbitrary<String> queries() {
-        return Arbitraries.of("a=1", "a=%zz", "%", "%2", "%%", "%41%42", "=", "&", "a=%00", "b=%C3%A9", "c=%FF", "+", "%20",
-            "x=/?", "y=%2F", "z=a=b", ";", "!$'()*,").list().ofMinSize(0).ofMaxSize(4).map(parts -> String.join("&", parts));
+        return Arbitraries.of(
+                        "a=1",
+                        "a=%zz",
+                        "%",
+                        "%2",
+                        "%%",
+                        "%41%42",
+                        "=",
+                        "&",
+                        "a=%00",
+                        "b=%C3%A9",
+                        "c=%FF",
+                        "+",
+                        "%20",
+                        "x=/?",
+                        "y=%2F",
+                        "z=a=b",
+                        ";",
+                        "!$'()*,")
+                .list()
+                .ofMinSize(0)
+                .ofMaxSize(4)
+                .map(parts -> String.join("&", parts));
     }
 
     @Property(tries = 300)
-    void escapesInThePathAreRefusedOrPassedAndTheQueryPassesByteForByte(@ForAll("pathSegments") String path,
-                                                                       @ForAll("queries") String query)
-        throws IOException {
+    void escapesInThePathAreRefusedOrPassedAndTheQueryPassesByteForByte(
+            @ForAll("pathSegments") String path, @ForAll("queries") String query) throws IOException {
         String target = "/p/" + path + (query.isEmpty() ? "" : "?" + query);
         Exchange exchange = exchange("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         if (!exchange.wasForwarded()) {
             assertTrue(exchange.status() >= 400, exchange.answer());
             return;
         }
-        String requestLine = exchange.forwarded().substring(0, exchange.forwarded().indexOf("\r\n"));
+        String requestLine =
+                exchange.forwarded().substring(0, exchange.forwarded().indexOf("\r\n"));
         if (!requestLine.equals("GET " + target + " HTTP/1.1")) {
             fail("sent " + target + ", the backend read: " + requestLine);
         }

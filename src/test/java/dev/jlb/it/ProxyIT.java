@@ -1,14 +1,13 @@
 package dev.jlb.it;
 
+import static dev.jlb.it.RunningBalancer.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.testserver.TestServer;
-
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,12 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static dev.jlb.it.RunningBalancer.json;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The contract's "Proxying" section, through the real WAR in front of three test servers. */
 class ProxyIT {
@@ -40,7 +38,7 @@ class ProxyIT {
         backends = Backends.start(3);
         balancer = RunningBalancer.inFrontOf(backends.all(), Map.of());
         await().until(() -> balancer.stats().getJsonArray("backends").stream()
-            .noneMatch(b -> b.asJsonObject().isNull("last_health_check")));
+                .noneMatch(b -> b.asJsonObject().isNull("last_health_check")));
     }
 
     @AfterAll
@@ -57,23 +55,26 @@ class ProxyIT {
             HttpResponse<String> response = Http.get(balancer.uri("/turn"));
             assertEquals(200, response.statusCode());
             String server = json(response).getString("server");
-            assertEquals(server, response.headers().firstValue("X-Backend-Server").orElseThrow());
+            assertEquals(
+                    server, response.headers().firstValue("X-Backend-Server").orElseThrow());
             answered.merge(server, 1, Integer::sum);
         }
         assertEquals(3, answered.size(), answered.toString());
         answered.values().forEach(count -> assertEquals(3, count, answered.toString()));
-        assertEquals(totalBefore + 9, balancer.stats().getJsonNumber("total_requests").longValue());
+        assertEquals(
+                totalBefore + 9,
+                balancer.stats().getJsonNumber("total_requests").longValue());
     }
 
     @Test
     void methodPathQueryHeadersAndBodyArriveIntact() throws Exception {
         byte[] body = "{\"hello\": \"world\"}".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(balancer.uri("/a/b%20c/d?x=1&y=%2F&x=2"))
-            .timeout(Http.TIMEOUT)
-            .header("X-Custom", "one")
-            .header("Content-Type", "application/json")
-            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
-            .build());
+                .timeout(Http.TIMEOUT)
+                .header("X-Custom", "one")
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
         assertEquals(200, response.statusCode());
         JsonObject echo = json(response);
         assertEquals("PATCH", echo.getString("method"));
@@ -90,9 +91,9 @@ class ProxyIT {
         byte[] body = new byte[5 * 1024 * 1024];
         new Random(5).nextBytes(body);
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(balancer.uri("/upload"))
-            .timeout(Http.TIMEOUT)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build());
+                .timeout(Http.TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
         assertEquals(200, response.statusCode());
         assertEquals(body.length, json(response).getInt("body_bytes"));
         assertEquals(sha256(body), json(response).getString("body_sha256"));
@@ -105,12 +106,12 @@ class ProxyIT {
     @Test
     void backendsGetForwardingHeadersAndNeverTheClientsSpoofedOnes() {
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(balancer.uri("/headers"))
-            .timeout(Http.TIMEOUT)
-            .header("X-Backend-Server", "10.6.6.6:666")
-            .header("X-Forwarded-By", "mallory")
-            .header("X-Forwarded-For", "203.0.113.7")
-            .header("X-Forwarded-Proto", "https")
-            .build());
+                .timeout(Http.TIMEOUT)
+                .header("X-Backend-Server", "10.6.6.6:666")
+                .header("X-Forwarded-By", "mallory")
+                .header("X-Forwarded-For", "203.0.113.7")
+                .header("X-Forwarded-Proto", "https")
+                .build());
         JsonObject headers = json(response).getJsonObject("headers");
         String backend = json(response).getString("server");
         assertEquals("jlb", headers.getString("X-Forwarded-By"));
@@ -127,11 +128,12 @@ class ProxyIT {
     @ValueSource(strings = {"text/plain", "text/event-stream"})
     void aStreamedResponseReachesTheClientChunkByChunk(String contentType) throws Exception {
         try (HeldStreamBackend stream = new HeldStreamBackend(contentType);
-             RunningBalancer streaming = RunningBalancer.start(Map.of("backends", stream.name()));
-             Socket socket = new Socket(InetAddress.getLoopbackAddress(), streaming.port())) {
+                RunningBalancer streaming = RunningBalancer.start(Map.of("backends", stream.name()));
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), streaming.port())) {
             socket.setSoTimeout((int) Http.TIMEOUT.toMillis());
-            socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /events HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             // The backend holds back its second part until the first one has reached us.
             String head = readUntil(in, HeldStreamBackend.FIRST);
@@ -147,9 +149,23 @@ class ProxyIT {
     void reservedPathsAreNotProxiedNorCounted() throws Exception {
         long backendRequests = backends.totalRequests();
         long proxied = balancer.stats().getJsonNumber("total_requests").longValue();
-        Map<String, Integer> expected = Map.of("/lb-metrics", 200, "/lb-metrics/x", 404, "/lb-dashboard", 200,
-            "/lb-dashboard/app.js", 200, "/lb-dashboard/x/y", 404, "/lb-admin", 404, "/lb-admin/backends", 404,
-            "/lb-admin/backends/127.0.0.1:1", 404);
+        Map<String, Integer> expected = Map.of(
+                "/lb-metrics",
+                200,
+                "/lb-metrics/x",
+                404,
+                "/lb-dashboard",
+                200,
+                "/lb-dashboard/app.js",
+                200,
+                "/lb-dashboard/x/y",
+                404,
+                "/lb-admin",
+                404,
+                "/lb-admin/backends",
+                404,
+                "/lb-admin/backends/127.0.0.1:1",
+                404);
         for (Map.Entry<String, Integer> path : expected.entrySet()) {
             HttpResponse<String> response = Http.get(balancer.uri(path.getKey()));
             assertEquals(path.getValue(), response.statusCode(), path.getKey());
@@ -171,8 +187,17 @@ class ProxyIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/x/../lb-health", "/lb-%68ealth", "/x/../lb-metrics", "/lb-%6Detrics", "/./lb-dashboard",
-        "/lb-dashboard;x=1", "/x/../lb-admin/backends", "/lb-%61dmin/backends"})
+    @ValueSource(
+            strings = {
+                "/x/../lb-health",
+                "/lb-%68ealth",
+                "/x/../lb-metrics",
+                "/lb-%6Detrics",
+                "/./lb-dashboard",
+                "/lb-dashboard;x=1",
+                "/x/../lb-admin/backends",
+                "/lb-%61dmin/backends"
+            })
     void everyReservedPathIsMatchedOnTheDecodedNormalisedPath(String path) throws Exception {
         long backendRequests = backends.totalRequests();
         String answer = Http.raw(balancer.port(), "GET " + path + " HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n");
@@ -185,9 +210,9 @@ class ProxyIT {
     void monitoringEndpointsTakeOnlyGetAndHead(String method) {
         for (String path : List.of("/lb-health", "/lb-stats", "/lb-metrics", "/lb-dashboard")) {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(balancer.uri(path))
-                .timeout(Http.TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build());
+                    .timeout(Http.TIMEOUT)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .build());
             assertEquals(405, response.statusCode(), method + " " + path);
             assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElseThrow());
         }
@@ -196,28 +221,50 @@ class ProxyIT {
     @Test
     void monitoringEndpointsAnswerTheContractsJson() {
         HttpResponse<String> healthResponse = Http.get(balancer.uri("/lb-health"));
-        assertEquals("application/json", healthResponse.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "application/json",
+                healthResponse.headers().firstValue("Content-Type").orElseThrow());
         JsonObject health = json(healthResponse);
         assertEquals(Set.of("status", "healthy_backends", "total_backends", "backends"), health.keySet());
         assertEquals("ok", health.getString("status"));
         assertEquals(3, health.getInt("healthy_backends"));
         assertEquals(3, health.getInt("total_backends"));
         for (var backend : health.getJsonArray("backends")) {
-            assertEquals(Set.of("address", "healthy", "connections", "response_time_ms"), backend.asJsonObject().keySet());
+            assertEquals(
+                    Set.of("address", "healthy", "connections", "response_time_ms"),
+                    backend.asJsonObject().keySet());
         }
-        assertEquals(backends.all().stream().map(TestServer::name).toList(),
-            health.getJsonArray("backends").stream().map(b -> b.asJsonObject().getString("address")).toList());
+        assertEquals(
+                backends.all().stream().map(TestServer::name).toList(),
+                health.getJsonArray("backends").stream()
+                        .map(b -> b.asJsonObject().getString("address"))
+                        .toList());
 
         HttpResponse<String> statsResponse = Http.get(balancer.uri("/lb-stats"));
-        assertEquals("application/json", statsResponse.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "application/json",
+                statsResponse.headers().firstValue("Content-Type").orElseThrow());
         JsonObject stats = json(statsResponse);
         assertEquals(Set.of("algorithm", "uptime_seconds", "total_requests", "backends"), stats.keySet());
         assertEquals("round_robin", stats.getString("algorithm"));
         assertTrue(stats.getInt("uptime_seconds") >= 0);
         for (var value : stats.getJsonArray("backends")) {
             JsonObject backend = value.asJsonObject();
-            assertEquals(Set.of("address", "healthy", "state", "connections", "weight", "response_time_ms",
-                "last_health_check", "requests", "failures", "latency_ms", "out_reason", "retries"), backend.keySet());
+            assertEquals(
+                    Set.of(
+                            "address",
+                            "healthy",
+                            "state",
+                            "connections",
+                            "weight",
+                            "response_time_ms",
+                            "last_health_check",
+                            "requests",
+                            "failures",
+                            "latency_ms",
+                            "out_reason",
+                            "retries"),
+                    backend.keySet());
             assertTrue(backend.isNull("out_reason"));
             assertEquals(0, backend.getInt("retries"));
             assertEquals("enabled", backend.getString("state"));
@@ -229,7 +276,7 @@ class ProxyIT {
     @Test
     void latencyIsTheMeanTimeToTheBackendsResponseHeaders() throws Exception {
         try (Backends slow = Backends.start(1);
-             RunningBalancer measuring = RunningBalancer.inFrontOf(slow.all(), Map.of())) {
+                RunningBalancer measuring = RunningBalancer.inFrontOf(slow.all(), Map.of())) {
             assertTrue(measuring.backendStats(slow.get(0)).isNull("latency_ms"));
             Http.get(measuring.uri("/?delay_ms=200"));
             Http.get(measuring.uri("/?delay_ms=400"));
@@ -241,9 +288,9 @@ class ProxyIT {
     @Test
     void headAnswersWithoutABody() {
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(balancer.uri("/lb-stats"))
-            .timeout(Http.TIMEOUT)
-            .method("HEAD", HttpRequest.BodyPublishers.noBody())
-            .build());
+                .timeout(Http.TIMEOUT)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertEquals(200, response.statusCode());
         assertEquals("", response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
@@ -254,22 +301,25 @@ class ProxyIT {
         long failures = totalFailures();
         // Gone while the backend takes its time: noticed when the answer cannot be written.
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
-            socket.getOutputStream().write("GET /slow?delay_ms=1500 HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /slow?delay_ms=1500 HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             await().until(() -> balancer.connectionsInFlight() == 1);
         }
         await().until(() -> balancer.connectionsInFlight() == 0);
         // In the middle of a streamed response.
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             socket.setSoTimeout((int) Http.TIMEOUT.toMillis());
-            socket.getOutputStream().write("GET /stream?chunks=1000&chunk_interval_ms=20 HTTP/1.1\r\nHost: lb\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /stream?chunks=1000&chunk_interval_ms=20 HTTP/1.1\r\nHost: lb\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             readUntil(socket.getInputStream(), "chunk 2 of 1000");
         }
         await().until(() -> balancer.connectionsInFlight() == 0);
         // In the middle of an upload.
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write("POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 1000000\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[100_000]);
             out.flush();
             await().until(() -> balancer.connectionsInFlight() == 1);
@@ -280,8 +330,8 @@ class ProxyIT {
 
     private static long totalFailures() {
         return balancer.stats().getJsonArray("backends").stream()
-            .mapToLong(b -> b.asJsonObject().getJsonNumber("failures").longValue())
-            .sum();
+                .mapToLong(b -> b.asJsonObject().getJsonNumber("failures").longValue())
+                .sum();
     }
 
     static String readUntil(InputStream in, String marker) throws Exception {

@@ -1,20 +1,18 @@
 package dev.jlb.it;
 
+import static dev.jlb.it.RunningBalancer.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jlb.testserver.TestServer;
-
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static dev.jlb.it.RunningBalancer.json;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Retries on another backend: always when nothing was sent, for idempotent methods also when the
@@ -25,19 +23,21 @@ class RetryIT {
     private static final Map<String, String> NO_MORE_CHECKS = Map.of("healthCheckInterval", "3600");
 
     private static HttpResponse<String> post(RunningBalancer balancer, String path, byte[] body) {
-        return Http.send(HttpRequest.newBuilder(balancer.uri(path)).timeout(Http.TIMEOUT)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        return Http.send(HttpRequest.newBuilder(balancer.uri(path))
+                .timeout(Http.TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
     }
 
     private static void awaitFirstChecks(RunningBalancer balancer) {
         await().until(() -> balancer.stats().getJsonArray("backends").stream()
-            .noneMatch(b -> b.asJsonObject().isNull("last_health_check")));
+                .noneMatch(b -> b.asJsonObject().isNull("last_health_check")));
     }
 
     @Test
     void aRefusedConnectionIsRetriedElsewhereAndEjectsTheBackendAtOnce() throws Exception {
         try (Backends backends = Backends.start(3);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
             awaitFirstChecks(balancer);
             TestServer dead = backends.get(1);
             dead.stop();
@@ -60,7 +60,7 @@ class RetryIT {
     @Test
     void aSmallPostBodyIsReplayedToAnotherBackendWhenTheFirstCannotBeReached() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
             awaitFirstChecks(balancer);
             backends.get(0).stop();
             byte[] body = new byte[40_000];
@@ -79,8 +79,9 @@ class RetryIT {
     @Test
     void aBodyLargerThanTheRetryBufferIsNotReplayed() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(),
-                 Map.of("healthCheckInterval", "3600", "retryBufferSize", "1024", "algorithm", "round_robin"))) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(
+                        backends.all(),
+                        Map.of("healthCheckInterval", "3600", "retryBufferSize", "1024", "algorithm", "round_robin"))) {
             awaitFirstChecks(balancer);
             backends.get(0).stop();
             int answered = 0;
@@ -104,12 +105,14 @@ class RetryIT {
     @Test
     void anUploadWaitingForContinueGets502AtOnceWhenItsBackendCannotBeReached() throws Exception {
         try (Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
             awaitFirstChecks(balancer);
             backends.get(0).stop();
             // The client sends its body only once told to continue; nobody will tell it.
-            String answer = Http.raw(balancer.port(), "POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 300000\r\n"
-                + "Expect: 100-continue\r\nConnection: close\r\n\r\n");
+            String answer = Http.raw(
+                    balancer.port(),
+                    "POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 300000\r\n"
+                            + "Expect: 100-continue\r\nConnection: close\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 502"), answer);
         }
     }
@@ -117,17 +120,20 @@ class RetryIT {
     @Test
     void anIdempotentRequestIsRetriedWhenTheBackendDropsTheConnectionButAPostIsNot() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
             awaitFirstChecks(balancer);
             // Both backends drop every ?drop=1 request, so a retried GET fails on both: 502 after two attempts.
             HttpResponse<String> get = Http.get(balancer.uri("/?drop=1"));
             assertEquals(502, get.statusCode());
             assertEquals(2, backends.totalRequests());
-            HttpResponse<String> put = Http.send(HttpRequest.newBuilder(balancer.uri("/?drop=1")).timeout(Http.TIMEOUT)
-                .PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
+            HttpResponse<String> put = Http.send(HttpRequest.newBuilder(balancer.uri("/?drop=1"))
+                    .timeout(Http.TIMEOUT)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build());
             assertEquals(502, put.statusCode());
             assertEquals(4, backends.totalRequests());
-            HttpResponse<String> postResponse = post(balancer, "/?drop=1", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> postResponse =
+                    post(balancer, "/?drop=1", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertEquals(502, postResponse.statusCode());
             assertEquals(5, backends.totalRequests(), "a POST the backend received must not be sent again");
             await().until(() -> balancer.connectionsInFlight() == 0);
@@ -137,7 +143,7 @@ class RetryIT {
     @Test
     void anIdempotentRequestDroppedByOneBackendIsAnsweredByAnother() throws Exception {
         try (Backends backends = Backends.start(2);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
             awaitFirstChecks(balancer);
             TestServer dropping = backends.get(0);
             dropping.dropEveryRequest(true);
@@ -155,10 +161,16 @@ class RetryIT {
     @Test
     void aConnectTimeoutIsRetriedElsewhere() throws Exception {
         try (BlackholeBackend blackhole = new BlackholeBackend();
-             Backends backends = Backends.start(1);
-             RunningBalancer balancer = RunningBalancer.start(Map.of(
-                 "backends", blackhole.name() + "," + backends.get(0).name(),
-                 "healthCheckInterval", "3600", "healthCheckTimeout", "120", "connectTimeout", "0.5"))) {
+                Backends backends = Backends.start(1);
+                RunningBalancer balancer = RunningBalancer.start(Map.of(
+                        "backends",
+                        blackhole.name() + "," + backends.get(0).name(),
+                        "healthCheckInterval",
+                        "3600",
+                        "healthCheckTimeout",
+                        "120",
+                        "connectTimeout",
+                        "0.5"))) {
             await().until(() -> !balancer.backendStats(backends.get(0)).isNull("last_health_check"));
             for (int i = 0; i < 4; i++) {
                 HttpResponse<String> response = Http.get(balancer.uri("/"));
@@ -174,7 +186,7 @@ class RetryIT {
     @Test
     void retriesAreBoundedAndThenTheClientGets502() throws Exception {
         try (Backends backends = Backends.start(4);
-             RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), NO_MORE_CHECKS)) {
             awaitFirstChecks(balancer);
             for (TestServer backend : backends.all()) {
                 backend.stop();
@@ -183,15 +195,18 @@ class RetryIT {
             assertEquals(502, response.statusCode());
             JsonObject stats = balancer.stats();
             long attempts = stats.getJsonArray("backends").stream()
-                .mapToLong(b -> b.asJsonObject().getInt("requests")).sum();
+                    .mapToLong(b -> b.asJsonObject().getInt("requests"))
+                    .sum();
             long retries = stats.getJsonArray("backends").stream()
-                .mapToLong(b -> b.asJsonObject().getInt("retries")).sum();
+                    .mapToLong(b -> b.asJsonObject().getInt("retries"))
+                    .sum();
             assertEquals(3, attempts, "one attempt and the two retries of the default");
             assertEquals(2, retries);
             assertEquals(1, stats.getInt("total_requests"));
             List<String> reasons = stats.getJsonArray("backends").stream()
-                .filter(b -> b.asJsonObject().getInt("requests") == 1)
-                .map(b -> b.asJsonObject().getString("out_reason")).toList();
+                    .filter(b -> b.asJsonObject().getInt("requests") == 1)
+                    .map(b -> b.asJsonObject().getString("out_reason"))
+                    .toList();
             assertEquals(List.of("ejected", "ejected", "ejected"), reasons);
         }
     }

@@ -1,15 +1,15 @@
 package dev.jlb.it;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 import dev.jlb.config.ServerConfig;
 import dev.jlb.launcher.EmbeddedBalancer;
 import dev.jlb.testserver.TestServer;
-
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -19,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.awaitility.Awaitility.await;
 
 /** The real WAR (target/jlb.war) in the embedded launcher, on a free port of 127.0.0.1. */
 final class RunningBalancer implements AutoCloseable {
@@ -45,7 +43,8 @@ final class RunningBalancer implements AutoCloseable {
     static ServerConfig serverConfig(Map<String, String> options) throws ConfigException {
         Map<String, String> withPort = new LinkedHashMap<>(options);
         withPort.put("port", "1");
-        ServerConfig config = ServerConfig.resolve(new ConfigSources(withPort, name -> null, name -> null, name -> null));
+        ServerConfig config =
+                ServerConfig.resolve(new ConfigSources(withPort, name -> null, name -> null, name -> null));
         return new ServerConfig(0, config.clientTimeout(), config.maxRequestHeaderSize(), config.shutdownGrace());
     }
 
@@ -79,17 +78,17 @@ final class RunningBalancer implements AutoCloseable {
     /** The /lb-stats entry of one backend. */
     JsonObject backendStats(TestServer backend) {
         return stats().getJsonArray("backends").stream()
-            .map(JsonValue::asJsonObject)
-            .filter(b -> b.getString("address").equals(backend.name()))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(backend.name() + " not in /lb-stats"));
+                .map(JsonValue::asJsonObject)
+                .filter(b -> b.getString("address").equals(backend.name()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(backend.name() + " not in /lb-stats"));
     }
 
     /** Sum of {@code connections} over all backends. */
     int connectionsInFlight() {
         return stats().getJsonArray("backends").stream()
-            .mapToInt(b -> b.asJsonObject().getInt("connections"))
-            .sum();
+                .mapToInt(b -> b.asJsonObject().getInt("connections"))
+                .sum();
     }
 
     static JsonObject json(HttpResponse<String> response) {

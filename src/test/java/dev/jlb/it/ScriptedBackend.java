@@ -24,6 +24,7 @@ import java.util.function.Function;
 final class ScriptedBackend implements AutoCloseable {
     /** What to send for a request line; {@code null} sends nothing and keeps the connection open. */
     private final Function<String, String> script;
+
     private final ServerSocket server;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -80,7 +81,9 @@ final class ScriptedBackend implements AutoCloseable {
 
     private void serve(Socket socket) {
         String last = null;
-        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+        try (socket;
+                InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream()) {
             while (true) {
                 ByteArrayOutputStream request = new ByteArrayOutputStream();
                 String head = readHead(in, request);
@@ -94,7 +97,7 @@ final class ScriptedBackend implements AutoCloseable {
                 String requestLine = head.substring(0, head.indexOf("\r\n"));
                 if (requestLine.startsWith("GET /health ")) {
                     out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     return;
                 }
                 synchronized (received) {

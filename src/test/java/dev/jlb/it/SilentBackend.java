@@ -14,15 +14,17 @@ final class SilentBackend implements AutoCloseable {
 
     SilentBackend() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    accepted.add(server.accept());
-                }
-            } catch (IOException closed) {
-                // stopped
-            }
-        }, "silent-backend");
+        Thread acceptor = new Thread(
+                () -> {
+                    try {
+                        while (true) {
+                            accepted.add(server.accept());
+                        }
+                    } catch (IOException closed) {
+                        // stopped
+                    }
+                },
+                "silent-backend");
         acceptor.setDaemon(true);
         acceptor.start();
     }

@@ -1,7 +1,8 @@
 package dev.jlb.it;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/systemd/jlb.service: valid for systemd, hardened, and its command line really runs jlb. */
 class SystemdUnitIT {
@@ -35,8 +34,10 @@ class SystemdUnitIT {
 
     @Test
     void systemdFindsNothingWrongWithTheUnit() throws Exception {
-        Process verify = new ProcessBuilder("systemd-analyze", "verify", UNIT.toAbsolutePath().toString())
-            .redirectErrorStream(true).start();
+        Process verify = new ProcessBuilder(
+                        "systemd-analyze", "verify", UNIT.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(verify.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, verify.exitValue(), output);
@@ -66,17 +67,19 @@ class SystemdUnitIT {
     void itsCommandLineRunsJlbAndSigtermStopsItWithStatus0(@TempDir Path logs) throws Exception {
         Map<String, String> unit = directives();
         String javaOpts = Files.readAllLines(UNIT).stream()
-            .filter(line -> line.startsWith("Environment=\"JAVA_OPTS="))
-            .findFirst().orElseThrow()
-            .replaceAll("^Environment=\"JAVA_OPTS=|\"$", "");
+                .filter(line -> line.startsWith("Environment=\"JAVA_OPTS="))
+                .findFirst()
+                .orElseThrow()
+                .replaceAll("^Environment=\"JAVA_OPTS=|\"$", "");
         int port = JlbProcess.freePort();
         try (Backends backends = Backends.start(1)) {
             List<String> arguments = new ArrayList<>();
             for (String word : unit.get("ExecStart").strip().split("\\s+", -1)) {
                 switch (word) {
-                    case "/usr/bin/java" -> { }
+                    case "/usr/bin/java" -> {}
                     case "$JAVA_OPTS" -> arguments.addAll(List.of(javaOpts.split("\\s+")));
-                    case "/opt/jlb/jlb.jar" -> arguments.add(JlbProcess.JAR.toAbsolutePath().toString());
+                    case "/opt/jlb/jlb.jar" ->
+                        arguments.add(JlbProcess.JAR.toAbsolutePath().toString());
                     case "8080" -> arguments.add(String.valueOf(port));
                     default -> arguments.add(word.replace("${LOGS_DIRECTORY}", logs.toString()));
                 }
@@ -84,9 +87,10 @@ class SystemdUnitIT {
             arguments.addAll(List.of("--backends", backends.get(0).name()));
             try (JlbProcess jlb = JlbProcess.java(null, arguments)) {
                 jlb.awaitLog(line -> line.contains("jlb listening on port " + port));
-                assertEquals(200, Http.get(ContainerChecks.uri(port, "/via-systemd")).statusCode());
+                assertEquals(
+                        200, Http.get(ContainerChecks.uri(port, "/via-systemd")).statusCode());
                 await().until(() -> Files.exists(logs.resolve("access.log"))
-                    && Files.readString(logs.resolve("access.log")).contains("/via-systemd"));
+                        && Files.readString(logs.resolve("access.log")).contains("/via-systemd"));
                 jlb.signalTerm();
                 assertEquals(0, jlb.awaitExit(Duration.ofSeconds(Long.parseLong(unit.get("TimeoutStopSec")))));
             }

@@ -1,22 +1,21 @@
 package dev.jlb.it;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The very WAR of mvn package in the real Tomcat 11 distribution (from Maven Central), as its
  * own process, configured by the project's deploy/tomcat/context.xml.
  */
 class TomcatIT {
-    private static final Path CATALINA_HOME = Path.of(System.getProperty("catalina.home.dir",
-        "target/containers/apache-tomcat-11.0.18"));
+    private static final Path CATALINA_HOME =
+            Path.of(System.getProperty("catalina.home.dir", "target/containers/apache-tomcat-11.0.18"));
 
     @Test
     void theWarRunsInTomcatConfiguredByContextXml(@TempDir Path temp) throws Exception {
@@ -29,31 +28,48 @@ class TomcatIT {
                 Files.createDirectories(base.resolve(directory));
             }
             Path serverXml = base.resolve("conf/server.xml");
-            Files.writeString(serverXml, Files.readString(serverXml)
-                .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
-                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                // As the README recommends: Tomcat's own error answers (CONNECT, a bad request line) in JSON too.
-                .replace("<Host name=\"localhost\"",
-                    "<Host errorReportValveClass=\"org.apache.catalina.valves.JsonErrorReportValve\" name=\"localhost\""));
+            Files.writeString(
+                    serverXml,
+                    Files.readString(serverXml)
+                            .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
+                            .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
+                            // As the README recommends: Tomcat's own error answers (CONNECT, a bad request line) in
+                            // JSON too.
+                            .replace(
+                                    "<Host name=\"localhost\"",
+                                    "<Host errorReportValveClass=\"org.apache.catalina.valves.JsonErrorReportValve\" name=\"localhost\""));
 
             String context = Files.readString(Path.of("deploy/tomcat/context.xml"))
-                .replace("docBase=\"/opt/jlb/jlb.war\"", "docBase=\"" + RunningBalancer.WAR.toAbsolutePath() + "\"");
-            context = ContainerChecks.withSetting(context, "backends", backends.get(0).name() + "," + backends.get(1).name());
+                    .replace(
+                            "docBase=\"/opt/jlb/jlb.war\"", "docBase=\"" + RunningBalancer.WAR.toAbsolutePath() + "\"");
+            context = ContainerChecks.withSetting(
+                    context,
+                    "backends",
+                    backends.get(0).name() + "," + backends.get(1).name());
             context = ContainerChecks.withSetting(context, "algorithm", "weighted_round_robin");
             context = ContainerChecks.withSetting(context, "healthCheckInterval", "0.5");
             Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
 
             long start = System.nanoTime();
-            try (JlbProcess tomcat = JlbProcess.java(base, List.of(
-                "-Dcatalina.home=" + CATALINA_HOME.toAbsolutePath(), "-Dcatalina.base=" + base,
-                "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-cp", CATALINA_HOME.resolve("bin/bootstrap.jar").toAbsolutePath() + java.io.File.pathSeparator
-                    + CATALINA_HOME.resolve("bin/tomcat-juli.jar").toAbsolutePath(),
-                "org.apache.catalina.startup.Bootstrap", "start"))) {
+            try (JlbProcess tomcat = JlbProcess.java(
+                    base,
+                    List.of(
+                            "-Dcatalina.home=" + CATALINA_HOME.toAbsolutePath(),
+                            "-Dcatalina.base=" + base,
+                            "-Djava.io.tmpdir=" + base.resolve("temp"),
+                            "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                            "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
+                            "-cp",
+                            CATALINA_HOME.resolve("bin/bootstrap.jar").toAbsolutePath()
+                                    + java.io.File.pathSeparator
+                                    + CATALINA_HOME
+                                            .resolve("bin/tomcat-juli.jar")
+                                            .toAbsolutePath(),
+                            "org.apache.catalina.startup.Bootstrap",
+                            "start"))) {
                 ContainerChecks.awaitListening(port, tomcat);
-                System.out.println("Tomcat started jlb in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+                System.out.println("Tomcat started jlb in "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
                 // weighted_round_robin comes from context.xml; the WAR says round_robin. (Not random: six
                 // requests to one of two backends by chance, one run in 32, would fail the spread check.)
                 ContainerChecks.balancesAndReports(port, backends.all(), "weighted_round_robin");

@@ -13,17 +13,21 @@ final class Traffic implements AutoCloseable {
 
     private Traffic(RunningBalancer balancer, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        client = new Thread(() -> {
-            while (running.get() && System.nanoTime() - deadline < 0) {
-                try {
-                    if (Http.get(balancer.uri("/traffic/" + sent.incrementAndGet())).statusCode() != 200) {
-                        failures.incrementAndGet();
+        client = new Thread(
+                () -> {
+                    while (running.get() && System.nanoTime() - deadline < 0) {
+                        try {
+                            if (Http.get(balancer.uri("/traffic/" + sent.incrementAndGet()))
+                                            .statusCode()
+                                    != 200) {
+                                failures.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            failures.incrementAndGet();
+                        }
                     }
-                } catch (RuntimeException e) {
-                    failures.incrementAndGet();
-                }
-            }
-        }, "traffic");
+                },
+                "traffic");
         client.setDaemon(true);
         client.start();
     }

@@ -10,8 +10,8 @@ import java.util.PriorityQueue;
  * to give to the code under test.
  */
 public final class ManualScheduler implements Scheduler {
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-        Comparator.comparingLong((Entry e) -> e.due).thenComparingLong(Entry::sequence));
+    private final PriorityQueue<Entry> queue =
+            new PriorityQueue<>(Comparator.comparingLong((Entry e) -> e.due).thenComparingLong(Entry::sequence));
     private long now = 1_000_000_000_000L;
     private long sequence;
     private boolean shutdown;

@@ -1,18 +1,16 @@
 package dev.jlb.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.jlb.config.Setting;
-
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The shipped web.xml and the operators' recipes list every webapp setting with its built-in

@@ -1,12 +1,11 @@
 package dev.jlb.web.ops;
 
-import dev.jlb.balancer.Balancer;
 import dev.jlb.balancer.AdminState;
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.BackendPool;
+import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
-
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -19,9 +18,6 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -31,6 +27,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /lb-admin}: add, remove, reweight, drain and enable backends at run time. Off (404)
@@ -76,7 +74,8 @@ public final class AdminServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             if (!balancer.config().adminEnabled()) {
-                throw new Refusal(HttpServletResponse.SC_NOT_FOUND, "not found: /lb-admin is off without an admin token");
+                throw new Refusal(
+                        HttpServletResponse.SC_NOT_FOUND, "not found: /lb-admin is off without an admin token");
             }
             authenticate(request, response);
             route(request, response);
@@ -92,7 +91,8 @@ public final class AdminServlet extends HttpServlet {
             throw new Refusal(HttpServletResponse.SC_UNAUTHORIZED, "unauthorized: send Authorization: Bearer <token>");
         }
         // Digests of equal length, compared in constant time: the comparison tells nothing of the token.
-        if (!MessageDigest.isEqual(tokenDigest, digest(authorization.substring(7).strip()))) {
+        if (!MessageDigest.isEqual(
+                tokenDigest, digest(authorization.substring(7).strip()))) {
             throw new Refusal(HttpServletResponse.SC_FORBIDDEN, "forbidden: wrong token");
         }
     }
@@ -133,8 +133,11 @@ public final class AdminServlet extends HttpServlet {
         int weight = body.containsKey("weight") ? weight(body.get("weight")) : 1;
         try {
             Backend added = balancer.pool().add(new BackendSpec(address, weight));
-            LOG.info("admin ({}): backend {} added with weight {}; it takes traffic once a health check passes",
-                request.getRemoteAddr(), added, weight);
+            LOG.info(
+                    "admin ({}): backend {} added with weight {}; it takes traffic once a health check passes",
+                    request.getRemoteAddr(),
+                    added,
+                    weight);
             Json.send(jsonb, response, HttpServletResponse.SC_CREATED, stats(added));
         } catch (BackendPool.RefusedException e) {
             throw new Refusal(HttpServletResponse.SC_CONFLICT, e.getMessage());
@@ -142,7 +145,7 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private void update(HttpServletRequest request, HttpServletResponse response, Backend backend)
-        throws Refusal, IOException {
+            throws Refusal, IOException {
         JsonObject body = body(request, Set.of("weight", "state"));
         if (body.isEmpty()) {
             throw badRequest("give \"weight\" and/or \"state\"");
@@ -157,28 +160,38 @@ public final class AdminServlet extends HttpServlet {
             backend.state(state);
         }
         balancer.pool().rebuild();
-        LOG.info("admin ({}): backend {} now has weight {} and state {}", request.getRemoteAddr(), backend,
-            backend.weight(), backend.stateName());
+        LOG.info(
+                "admin ({}): backend {} now has weight {} and state {}",
+                request.getRemoteAddr(),
+                backend,
+                backend.weight(),
+                backend.stateName());
         Json.send(jsonb, response, HttpServletResponse.SC_OK, stats(backend));
     }
 
     private void remove(HttpServletRequest request, HttpServletResponse response, Backend backend)
-        throws Refusal, IOException {
+            throws Refusal, IOException {
         try {
             balancer.pool().remove(backend.address());
-            LOG.info("admin ({}): backend {} is being removed: no new requests, gone once {} in flight have ended",
-                request.getRemoteAddr(), backend, backend.inFlight());
+            LOG.info(
+                    "admin ({}): backend {} is being removed: no new requests, gone once {} in flight have ended",
+                    request.getRemoteAddr(),
+                    backend,
+                    backend.inFlight());
             Json.send(jsonb, response, HttpServletResponse.SC_ACCEPTED, stats(backend));
         } catch (BackendPool.RefusedException e) {
             int status = e.refusal() == BackendPool.Refusal.UNKNOWN
-                ? HttpServletResponse.SC_NOT_FOUND : HttpServletResponse.SC_CONFLICT;
+                    ? HttpServletResponse.SC_NOT_FOUND
+                    : HttpServletResponse.SC_CONFLICT;
             throw new Refusal(status, e.getMessage());
         }
     }
 
     private List<StatsServlet.BackendStats> all() {
         long now = balancer.nanoTime();
-        return balancer.pool().backends().stream().map(b -> StatsServlet.stats(b, now)).toList();
+        return balancer.pool().backends().stream()
+                .map(b -> StatsServlet.stats(b, now))
+                .toList();
     }
 
     private StatsServlet.BackendStats stats(Backend backend) {
@@ -187,8 +200,9 @@ public final class AdminServlet extends HttpServlet {
 
     private Backend backend(String text) throws Refusal {
         BackendAddress address = address(text);
-        return balancer.pool().find(address).orElseThrow(() ->
-            new Refusal(HttpServletResponse.SC_NOT_FOUND, "no backend " + address));
+        return balancer.pool()
+                .find(address)
+                .orElseThrow(() -> new Refusal(HttpServletResponse.SC_NOT_FOUND, "no backend " + address));
     }
 
     private static BackendAddress address(String text) throws Refusal {
@@ -222,8 +236,7 @@ public final class AdminServlet extends HttpServlet {
                 case "enabled" -> {
                     return AdminState.ENABLED;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         throw badRequest("\"state\" must be \"draining\" or \"enabled\", not " + value);
@@ -247,7 +260,8 @@ public final class AdminServlet extends HttpServlet {
         }
         for (String field : body.keySet()) {
             if (!allowed.contains(field)) {
-                throw badRequest("unknown field \"" + field + "\"; known: " + String.join(", ", allowed.stream().sorted().toList()));
+                throw badRequest("unknown field \"" + field + "\"; known: "
+                        + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return body;

@@ -3,7 +3,6 @@ package dev.jlb.web.ops;
 import dev.jlb.web.JsonErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -15,11 +14,11 @@ import java.util.Map;
 public final class DashboardServlet extends ReadOnlyServlet {
     private static final String DIRECTORY = "/WEB-INF/dashboard/";
     private static final Map<String, String> CONTENT_TYPES = Map.of(
-        "index.html", "text/html; charset=utf-8",
-        "app.js", "text/javascript; charset=utf-8",
-        "style.css", "text/css; charset=utf-8");
+            "index.html", "text/html; charset=utf-8",
+            "app.js", "text/javascript; charset=utf-8",
+            "style.css", "text/css; charset=utf-8");
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
-        + " img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            + " img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final byte[] NOT_FOUND = JsonErrors.body("not found");
 
     @Override

@@ -2,13 +2,11 @@ package dev.jlb.web.ops;
 
 import dev.jlb.text.ErrorMessages;
 import dev.jlb.web.JsonErrors;
-
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /**
@@ -28,9 +26,12 @@ public final class ErrorServlet extends HttpServlet {
             return;
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer given && given >= 400 ? given : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-        String message = ErrorMessages.messageFor(status, (String) request.getAttribute(RequestDispatcher.ERROR_MESSAGE),
-            request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null);
+        int status =
+                code instanceof Integer given && given >= 400 ? given : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        String message = ErrorMessages.messageFor(
+                status,
+                (String) request.getAttribute(RequestDispatcher.ERROR_MESSAGE),
+                request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null);
         if (response.isCommitted()) {
             return;
         }

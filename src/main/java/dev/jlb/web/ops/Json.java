@@ -6,19 +6,17 @@ import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyNamingStrategy;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** JSON-B as jlb's endpoints use it: snake_case names, nulls written out. */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static Jsonb create() {
         return JsonbBuilder.create(new JsonbConfig()
-            .withNullValues(true)
-            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+                .withNullValues(true)
+                .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
     }
 
     static void close(Jsonb jsonb) {

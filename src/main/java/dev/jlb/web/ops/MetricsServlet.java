@@ -2,12 +2,10 @@ package dev.jlb.web.ops;
 
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.web.JsonErrors;
-
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 

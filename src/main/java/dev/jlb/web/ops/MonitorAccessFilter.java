@@ -1,8 +1,7 @@
 package dev.jlb.web.ops;
 
-import dev.jlb.web.JsonErrors;
 import dev.jlb.balancer.Balancer;
-
+import dev.jlb.web.JsonErrors;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -11,12 +10,12 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /** Lets only the client addresses of {@code monitorAllow} reach the monitoring endpoints; others get 403. */
 public final class MonitorAccessFilter implements Filter {
-    private static final byte[] FORBIDDEN = JsonErrors.body("forbidden: this address may not see the monitoring endpoints");
+    private static final byte[] FORBIDDEN =
+            JsonErrors.body("forbidden: this address may not see the monitoring endpoints");
 
     private Balancer balancer;
 
@@ -30,7 +29,7 @@ public final class MonitorAccessFilter implements Filter {
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-        throws IOException, ServletException {
+            throws IOException, ServletException {
         if (balancer.config().monitorAllow().allows(request.getRemoteAddr())) {
             chain.doFilter(request, response);
         } else {

@@ -1,12 +1,10 @@
 package dev.jlb.web.ops;
 
 import dev.jlb.balancer.Balancer;
-
 import jakarta.json.bind.Jsonb;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /** A monitoring endpoint that answers GET and HEAD with a JSON document. */
@@ -31,8 +29,7 @@ abstract class ReadOnlyJsonServlet extends ReadOnlyServlet {
     }
 
     /** A status and the document to send with it. */
-    record Answer(int status, Object document) {
-    }
+    record Answer(int status, Object document) {}
 
     abstract Answer answer(Balancer balancer);
 }

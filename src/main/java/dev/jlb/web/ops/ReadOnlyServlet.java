@@ -1,14 +1,12 @@
 package dev.jlb.web.ops;
 
-import dev.jlb.web.JsonErrors;
 import dev.jlb.balancer.Balancer;
-
+import dev.jlb.web.JsonErrors;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /** One of jlb's own read-only endpoints: GET and HEAD, any other method gets 405 with {@code Allow}. */
@@ -32,7 +30,7 @@ abstract class ReadOnlyServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
-        throws ServletException, IOException {
+            throws ServletException, IOException {
         String method = request.getMethod();
         if ("GET".equals(method) || "HEAD".equals(method)) {
             super.service(request, response);

@@ -2,40 +2,71 @@ package dev.jlb.web.ops;
 
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.Balancer;
-
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.util.List;
 
 /** {@code /lb-stats}: the algorithm, uptime, request totals and every backend's figures. */
 public final class StatsServlet extends ReadOnlyJsonServlet {
     @JsonbPropertyOrder({"algorithm", "uptimeSeconds", "totalRequests", "backends"})
-    public record Stats(String algorithm, long uptimeSeconds, long totalRequests, List<BackendStats> backends) {
-    }
+    public record Stats(String algorithm, long uptimeSeconds, long totalRequests, List<BackendStats> backends) {}
 
-    @JsonbPropertyOrder({"address", "healthy", "state", "connections", "weight", "responseTimeMs",
-        "lastHealthCheck", "requests", "failures", "latencyMs", "outReason", "retries"})
-    public record BackendStats(String address, boolean healthy, String state, int connections, int weight,
-                               Long responseTimeMs, Long lastHealthCheck, long requests, long failures,
-                               Long latencyMs, String outReason, long retries) {
-    }
+    @JsonbPropertyOrder({
+        "address",
+        "healthy",
+        "state",
+        "connections",
+        "weight",
+        "responseTimeMs",
+        "lastHealthCheck",
+        "requests",
+        "failures",
+        "latencyMs",
+        "outReason",
+        "retries"
+    })
+    public record BackendStats(
+            String address,
+            boolean healthy,
+            String state,
+            int connections,
+            int weight,
+            Long responseTimeMs,
+            Long lastHealthCheck,
+            long requests,
+            long failures,
+            Long latencyMs,
+            String outReason,
+            long retries) {}
 
     @Override
     Answer answer(Balancer balancer) {
         long now = balancer.nanoTime();
-        List<BackendStats> backends = balancer.pool().backends().stream()
-            .map(b -> stats(b, now))
-            .toList();
-        return new Answer(HttpServletResponse.SC_OK, new Stats(balancer.pool().algorithm().name().configName(),
-            balancer.uptimeSeconds(), balancer.proxiedRequests(), backends));
+        List<BackendStats> backends =
+                balancer.pool().backends().stream().map(b -> stats(b, now)).toList();
+        return new Answer(
+                HttpServletResponse.SC_OK,
+                new Stats(
+                        balancer.pool().algorithm().name().configName(),
+                        balancer.uptimeSeconds(),
+                        balancer.proxiedRequests(),
+                        backends));
     }
 
     static BackendStats stats(Backend backend, long nowNanos) {
         long latency = backend.latencyMillis(nowNanos);
-        return new BackendStats(backend.authority(), BackendViews.healthy(backend), backend.stateName(), backend.inFlight(),
-            backend.weight(), BackendViews.responseTimeMillis(backend),
-            BackendViews.secondsSinceLastCheck(backend, nowNanos), backend.requests(), backend.failures(),
-            latency < 0 ? null : latency, backend.outReason(), backend.retries());
+        return new BackendStats(
+                backend.authority(),
+                BackendViews.healthy(backend),
+                backend.stateName(),
+                backend.inFlight(),
+                backend.weight(),
+                BackendViews.responseTimeMillis(backend),
+                BackendViews.secondsSinceLastCheck(backend, nowNanos),
+                backend.requests(),
+                backend.failures(),
+                latency < 0 ? null : latency,
+                backend.outReason(),
+                backend.retries());
     }
 }

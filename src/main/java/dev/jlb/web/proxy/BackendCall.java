@@ -1,15 +1,13 @@
 package dev.jlb.web.proxy;
 
-import dev.jlb.balancer.Balancer;
 import dev.jlb.balancer.Backend;
+import dev.jlb.balancer.Balancer;
 import dev.jlb.health.OutlierDetector;
-
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
-
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One attempt to have a backend answer a client request. It holds the backend's in-flight count
@@ -108,7 +106,8 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
         } else if (!began && !(result.getFailure() instanceof RejectedExecutionException)) {
             // Never began: no connection could be made (a full queue is our limit, not the backend's fault).
             outliers.connectFailed(backend, result.getFailure());
-        } else if (result.getFailure() instanceof TimeoutException || result.getFailure() instanceof InvalidAnswerException) {
+        } else if (result.getFailure() instanceof TimeoutException
+                || result.getFailure() instanceof InvalidAnswerException) {
             outliers.answerFailed(backend, result.getFailure());
         } else {
             outliers.connectionLost(backend, result.getFailure());

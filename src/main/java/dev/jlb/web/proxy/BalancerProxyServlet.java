@@ -1,17 +1,21 @@
 package dev.jlb.web.proxy;
 
-import dev.jlb.balancer.Balancer;
 import dev.jlb.balancer.Backend;
+import dev.jlb.balancer.Balancer;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.web.JsonErrors;
-
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -22,12 +26,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The proxy: every request that no other servlet claims goes to one backend chosen by the
@@ -53,11 +51,15 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             throw new UnavailableException("jlb did not start; the log says why");
         }
         String via = config.getInitParameter("viaHost");
-        headers = new ForwardingHeaders(balancer.config().forwardedBy(), via == null ? balancer.config().forwardedBy() : via,
-            Boolean.parseBoolean(config.getInitParameter("preserveHost")), config.getInitParameter("hostHeader"));
+        headers = new ForwardingHeaders(
+                balancer.config().forwardedBy(),
+                via == null ? balancer.config().forwardedBy() : via,
+                Boolean.parseBoolean(config.getInitParameter("preserveHost")),
+                config.getInitParameter("hostHeader"));
         screen = new RequestScreen(balancer.config().maxRequestBodySize());
         contextPathLength = config.getServletContext().getContextPath().length();
-        onJetty = ResponseAbort.containerAbortsOnSendError(config.getServletContext().getServerInfo());
+        onJetty = ResponseAbort.containerAbortsOnSendError(
+                config.getServletContext().getServerInfo());
         retries = new Retries(balancer);
         errors = new ErrorReplies(onJetty);
         super.init(new ProxyServletConfig(config, balancer.config()));
@@ -98,7 +100,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     public void destroy() {
         try {
             if (!balancer.awaitIdle(balancer.config().shutdownGrace())) {
-                _log.warn("jlb stopping with {} requests still in flight after the shutdown grace", balancer.inFlight());
+                _log.warn(
+                        "jlb stopping with {} requests still in flight after the shutdown grace", balancer.inFlight());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -108,7 +111,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
 
     @Override
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
-        throws ServletException, IOException {
+            throws ServletException, IOException {
         ResponseAbort.throwIfRequested(clientRequest, proxyResponse);
         RequestScreen.Refusal refusal = screen.screen(clientRequest);
         if (refusal != null) {
@@ -143,8 +146,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             path = path.length() == contextPathLength ? "/" : path.substring(contextPathLength);
         }
         return new UpstreamRequest(getHttpClient(), backend.origin(), path, clientRequest.getQueryString())
-            .method(clientRequest.getMethod())
-            .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
+                .method(clientRequest.getMethod())
+                .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
     }
 
     @Override
@@ -167,19 +170,24 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
 
     /** Nothing left to add: {@link #copyRequestHeaders} added the proxy's headers already. */
     @Override
-    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-    }
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {}
 
     @Override
-    protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,
-                                                         HttpServletResponse proxyResponse, Request proxyRequest) {
+    protected AsyncRequestContent newProxyRequestContent(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
         // With Expect: 100-continue the body comes only after the backend asks for it: stream it.
-        return new UpstreamContent(expects100Continue(clientRequest) ? 0 : balancer.config().retry().bufferSize());
+        return new UpstreamContent(
+                expects100Continue(clientRequest)
+                        ? 0
+                        : balancer.config().retry().bufferSize());
     }
 
     @Override
-    protected ReadListener newProxyReadListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                                Request proxyRequest, AsyncRequestContent content) {
+    protected ReadListener newProxyReadListener(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            Request proxyRequest,
+            AsyncRequestContent content) {
         return new ClientReader(clientRequest, proxyResponse, proxyRequest, content);
     }
 
@@ -187,8 +195,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private final class ClientReader extends ProxyReader {
         private final AtomicBoolean failed = new AtomicBoolean();
 
-        ClientReader(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
-                     AsyncRequestContent content) {
+        ClientReader(
+                HttpServletRequest clientRequest,
+                HttpServletResponse proxyResponse,
+                Request proxyRequest,
+                AsyncRequestContent content) {
             super(clientRequest, proxyResponse, proxyRequest, content);
         }
 
@@ -201,15 +212,15 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     }
 
     @Override
-    protected ContentTransformer newClientRequestContentTransformer(HttpServletRequest clientRequest,
-                                                                   Request proxyRequest) {
+    protected ContentTransformer newClientRequestContentTransformer(
+            HttpServletRequest clientRequest, Request proxyRequest) {
         long limit = balancer.config().maxRequestBodySize();
         return limit < 0 ? ContentTransformer.IDENTITY : new BodySizeLimit(limit);
     }
 
     @Override
-    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                    Request proxyRequest) {
+    protected void sendProxyRequest(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
         if (proxyRequest.getBody() instanceof UpstreamContent body) {
             body.whenReadyToSend(() -> send(clientRequest, proxyResponse, proxyRequest, body));
         } else {
@@ -217,8 +228,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         }
     }
 
-    private void send(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
-                      UpstreamContent body) {
+    private void send(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            Request proxyRequest,
+            UpstreamContent body) {
         BackendCall call = call(clientRequest);
         Backend backend = call.backend();
         long length = clientRequest.getContentLengthLong();
@@ -235,20 +249,22 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     // ---- the response to the client ---------------------------------------------------------
 
     @Override
-    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                           Response serverResponse) {
+    protected void onServerResponseHeaders(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
         if (serverResponse.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
             // No upgrade was asked for (the client's Upgrade never reaches a backend): after this the
             // backend speaks something else on the connection, and a front proxy that trusted a 101
             // would tunnel the client's next bytes to a parser that still reads them as requests.
             // The abort completes the exchange, which the response listener reports as failed.
-            var unused = serverResponse.abort(new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
+            var unused = serverResponse.abort(
+                    new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
             return;
         }
         call(clientRequest).responseHeadersReceived(serverResponse.getStatus());
         ForwardingHeaders.copyResponse(serverResponse, proxyResponse);
-        if (onJetty && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
-            && "HTTP/1.1".equals(clientRequest.getProtocol())) {
+        if (onJetty
+                && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
+                && "HTTP/1.1".equals(clientRequest.getProtocol())) {
             // Chunked even when the connection is to close after it, rather than ended by the close:
             // only then can the client tell a response the backend broke off from a complete one.
             proxyResponse.setHeader(HttpHeader.TRANSFER_ENCODING.asString(), "chunked");
@@ -293,7 +309,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
                 lengthSet = true;
                 // Jetty drops the backend's Content-Length in case a transformer changes the body;
                 // ours pass it unchanged, so it holds, and a body cut short is then seen as such.
-                HttpServletResponse response = (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
+                HttpServletResponse response =
+                        (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
                 if (contentLength >= 0 && !response.isCommitted()) {
                     response.setContentLengthLong(contentLength);
                 }
@@ -311,8 +328,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     // ---- failures ----------------------------------------------------------------------------
 
     @Override
-    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
-                                          HttpServletResponse proxyResponse, Throwable failure) {
+    protected void onClientRequestFailure(
+            HttpServletRequest clientRequest,
+            Request proxyRequest,
+            HttpServletResponse proxyResponse,
+            Throwable failure) {
         // A failure here after the backend side failed is one of the client's body being discarded:
         // the response failure decides what the client gets.
         UpstreamContent content = proxyRequest.getBody() instanceof UpstreamContent body ? body : null;
@@ -343,8 +363,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     }
 
     @Override
-    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                          Response serverResponse, Throwable failure) {
+    protected void onProxyResponseFailure(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            Response serverResponse,
+            Throwable failure) {
         if (!retried(clientRequest, proxyResponse, serverResponse, failure)) {
             if (failure instanceof InvalidAnswerException && !proxyResponse.isCommitted()) {
                 // Nothing more is read from this client: what it sent next was meant for the other protocol.
@@ -355,16 +378,20 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     }
 
     /** Sends the request on to another backend when {@link Retries} says that is safe. */
-    private boolean retried(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                            Response serverResponse, Throwable failure) {
+    private boolean retried(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            Response serverResponse,
+            Throwable failure) {
         BackendCall call = call(clientRequest);
-        Retries.Retry retry = retries.next(clientRequest, proxyResponse, call, serverResponse, failure,
-            hasContent(clientRequest));
+        Retries.Retry retry =
+                retries.next(clientRequest, proxyResponse, call, serverResponse, failure, hasContent(clientRequest));
         if (retry == null) {
             return false;
         }
         clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(retry.backend(), balancer));
-        Request request = newProxyRequest(clientRequest, retry.backend().origin().toString());
+        Request request =
+                newProxyRequest(clientRequest, retry.backend().origin().toString());
         copyRequestHeaders(clientRequest, request);
         addProxyHeaders(clientRequest, request);
         request.timeout(getTimeout(), TimeUnit.MILLISECONDS);
@@ -372,18 +399,26 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             request.body(retry.body());
         }
         if (_log.isDebugEnabled()) {
-            _log.debug("retrying {} on {} after {} failed: {}", clientRequest.getRequestURI(), retry.backend(),
-                call.backend(), failure.toString());
+            _log.debug(
+                    "retrying {} on {} after {} failed: {}",
+                    clientRequest.getRequestURI(),
+                    retry.backend(),
+                    call.backend(),
+                    failure.toString());
         }
         sendProxyRequest(clientRequest, proxyResponse, request);
         return true;
     }
 
     @Override
-    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                          int status) {
-        errors.send(clientRequest, proxyResponse, status, call(clientRequest),
-            code -> super.sendProxyResponseError(clientRequest, proxyResponse, code));
+    protected void sendProxyResponseError(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse, int status) {
+        errors.send(
+                clientRequest,
+                proxyResponse,
+                status,
+                call(clientRequest),
+                code -> super.sendProxyResponseError(clientRequest, proxyResponse, code));
     }
 
     private static BackendCall call(HttpServletRequest clientRequest) {

@@ -1,11 +1,10 @@
 package dev.jlb.web.proxy;
 
+import java.nio.ByteBuffer;
+import java.util.List;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet.ContentTransformer;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
-
-import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * Passes a request body through unchanged, but fails it with 413 once it grows past the limit:
@@ -23,7 +22,8 @@ final class BodySizeLimit implements ContentTransformer {
     public void transform(ByteBuffer input, boolean finished, List<ByteBuffer> output) {
         seen += input.remaining();
         if (seen > limit) {
-            throw new HttpException.RuntimeException(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + limit + " bytes");
+            throw new HttpException.RuntimeException(
+                    HttpStatus.PAYLOAD_TOO_LARGE_413, "request body over " + limit + " bytes");
         }
         output.add(input);
     }

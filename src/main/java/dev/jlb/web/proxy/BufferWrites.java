@@ -1,7 +1,6 @@
 package dev.jlb.web.proxy;
 
 import jakarta.servlet.ServletOutputStream;
-
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -27,8 +26,7 @@ final class BufferWrites {
         }
     };
 
-    private BufferWrites() {
-    }
+    private BufferWrites() {}
 
     /**
      * Writes the buffer's remaining bytes if the stream can take a buffer.

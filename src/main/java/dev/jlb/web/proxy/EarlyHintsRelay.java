@@ -2,6 +2,8 @@ package dev.jlb.web.proxy;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -9,9 +11,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.function.BiConsumer;
 
 /**
  * Passes a backend's {@code 103 Early Hints} on to the client, where the container can send
@@ -41,12 +40,16 @@ final class EarlyHintsRelay implements BiConsumer<Request, HttpFields> {
         if (!onJetty || !hints.contains(HttpHeader.LINK)) {
             return;
         }
-        HttpServletRequest clientRequest = (HttpServletRequest) proxyRequest.getAttributes().get(clientRequestAttribute);
+        HttpServletRequest clientRequest =
+                (HttpServletRequest) proxyRequest.getAttributes().get(clientRequestAttribute);
         // RFC 9110, 15.2: no 1xx to an HTTP/1.0 client.
-        if (clientRequest == null || "HTTP/1.0".equals(clientRequest.getProtocol()) || !clientRequest.isAsyncStarted()) {
+        if (clientRequest == null
+                || "HTTP/1.0".equals(clientRequest.getProtocol())
+                || !clientRequest.isAsyncStarted()) {
             return;
         }
-        HttpServletResponse proxyResponse = (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
+        HttpServletResponse proxyResponse =
+                (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
         if (proxyResponse.isCommitted()) {
             return;
         }

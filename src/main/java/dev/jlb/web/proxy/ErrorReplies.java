@@ -1,16 +1,14 @@
 package dev.jlb.web.proxy;
 
 import dev.jlb.web.JsonErrors;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.IntConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.function.IntConsumer;
 
 /**
  * What the client gets when an exchange fails: jlb's JSON error while nothing of the response has
@@ -19,10 +17,12 @@ import java.util.function.IntConsumer;
 final class ErrorReplies {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
     private static final byte[] BAD_GATEWAY = JsonErrors.body("bad gateway: no complete answer from the backend");
-    private static final byte[] GATEWAY_TIMEOUT = JsonErrors.body("gateway timeout: the backend did not answer in time");
+    private static final byte[] GATEWAY_TIMEOUT =
+            JsonErrors.body("gateway timeout: the backend did not answer in time");
     private static final byte[] TOO_LARGE = JsonErrors.body("request body too large");
     private static final byte[] BAD_REQUEST = JsonErrors.body("bad request");
-    private static final byte[] REQUEST_TIMEOUT = JsonErrors.body("request timeout: the client did not send its body in time");
+    private static final byte[] REQUEST_TIMEOUT =
+            JsonErrors.body("request timeout: the client did not send its body in time");
 
     private final boolean onJetty;
 
@@ -39,8 +39,12 @@ final class ErrorReplies {
      * @param call      the failed attempt, or {@code null} if none was made
      * @param container the container's own way (Jetty's proxy: {@code sendError}), for what is not jlb's to write
      */
-    void send(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, int status, BackendCall call,
-              IntConsumer container) {
+    void send(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            int status,
+            BackendCall call,
+            IntConsumer container) {
         UpstreamContent upload = call == null ? null : call.body();
         if (upload != null && !upload.isClientBodyRead() && !proxyResponse.isCommitted()) {
             // Answer once the client has sent its body, or it could not read the answer (see UpstreamContent).

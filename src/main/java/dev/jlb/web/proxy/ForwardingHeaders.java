@@ -1,19 +1,17 @@
 package dev.jlb.web.proxy;
 
 import dev.jlb.balancer.Backend;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Which headers cross the proxy, each way, and the ones it adds. Jetty's own versions of these
@@ -26,12 +24,23 @@ final class ForwardingHeaders {
     static final String X_FORWARDED_BY = "X-Forwarded-By";
 
     /** Headers of one connection only (RFC 9110, 7.6.1), never forwarded either way. */
-    private static final EnumSet<HttpHeader> HOP_BY_HOP = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,
-        HttpHeader.PROXY_AUTHORIZATION, HttpHeader.PROXY_AUTHENTICATE, HttpHeader.PROXY_CONNECTION,
-        HttpHeader.TRANSFER_ENCODING, HttpHeader.TE, HttpHeader.TRAILER, HttpHeader.UPGRADE);
+    private static final EnumSet<HttpHeader> HOP_BY_HOP = EnumSet.of(
+            HttpHeader.CONNECTION,
+            HttpHeader.KEEP_ALIVE,
+            HttpHeader.PROXY_AUTHORIZATION,
+            HttpHeader.PROXY_AUTHENTICATE,
+            HttpHeader.PROXY_CONNECTION,
+            HttpHeader.TRANSFER_ENCODING,
+            HttpHeader.TE,
+            HttpHeader.TRAILER,
+            HttpHeader.UPGRADE);
     /** Request headers the proxy writes itself, from the client's values where it appends to them. */
-    private static final EnumSet<HttpHeader> WRITTEN_BY_PROXY = EnumSet.of(HttpHeader.VIA, HttpHeader.FORWARDED,
-        HttpHeader.X_FORWARDED_FOR, HttpHeader.X_FORWARDED_PROTO, HttpHeader.X_FORWARDED_HOST);
+    private static final EnumSet<HttpHeader> WRITTEN_BY_PROXY = EnumSet.of(
+            HttpHeader.VIA,
+            HttpHeader.FORWARDED,
+            HttpHeader.X_FORWARDED_FOR,
+            HttpHeader.X_FORWARDED_PROTO,
+            HttpHeader.X_FORWARDED_HOST);
 
     private final HttpField forwardedBy;
     private final String via;
@@ -109,8 +118,12 @@ final class ForwardingHeaders {
         String protocol = client.getProtocol();
         String version = protocol.startsWith("HTTP/") ? protocol.substring(5) : protocol;
         upstream.add(HttpHeader.VIA, appended(via, version + this.via));
-        upstream.add(HttpHeader.FORWARDED, appended(forwarded,
-            "by=\"" + client.getLocalAddr() + "\";for=\"" + remote + "\";host=\"" + host + "\";proto=" + scheme));
+        upstream.add(
+                HttpHeader.FORWARDED,
+                appended(
+                        forwarded,
+                        "by=\"" + client.getLocalAddr() + "\";for=\"" + remote + "\";host=\"" + host + "\";proto="
+                                + scheme));
         upstream.add(HttpHeader.X_FORWARDED_FOR, appended(forwardedFor, remote));
         upstream.add(HttpHeader.X_FORWARDED_PROTO, scheme);
         upstream.add(HttpHeader.X_FORWARDED_HOST, host);
@@ -132,8 +145,10 @@ final class ForwardingHeaders {
         String dashed = name.replace('_', '-');
         HttpHeader known = HttpHeader.CACHE.get(dashed);
         if (known != null) {
-            return known == HttpHeader.HOST || known == HttpHeader.CONTENT_LENGTH
-                || HOP_BY_HOP.contains(known) || WRITTEN_BY_PROXY.contains(known);
+            return known == HttpHeader.HOST
+                    || known == HttpHeader.CONTENT_LENGTH
+                    || HOP_BY_HOP.contains(known)
+                    || WRITTEN_BY_PROXY.contains(known);
         }
         return dashed.equalsIgnoreCase(X_BACKEND_SERVER) || dashed.equalsIgnoreCase(X_FORWARDED_BY);
     }

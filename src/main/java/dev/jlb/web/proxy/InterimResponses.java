@@ -1,5 +1,6 @@
 package dev.jlb.web.proxy;
 
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.client.ContinueProtocolHandler;
 import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
@@ -10,8 +11,6 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
-
-import java.util.function.BiConsumer;
 
 /**
  * A backend's interim (1xx) answers. Jetty's proxy servlet keeps only the handler of the one
@@ -26,8 +25,7 @@ import java.util.function.BiConsumer;
  * refuses it itself.
  */
 final class InterimResponses {
-    private InterimResponses() {
-    }
+    private InterimResponses() {}
 
     /**
      * Installs the handlers ahead of the proxy's own {@code 100 Continue} handler, which must see
@@ -83,7 +81,9 @@ final class InterimResponses {
             if (!HttpStatus.isInterim(status)) {
                 return false;
             }
-            return status != HttpStatus.CONTINUE_100 || expectContinue == null || !expectContinue.accept(request, response);
+            return status != HttpStatus.CONTINUE_100
+                    || expectContinue == null
+                    || !expectContinue.accept(request, response);
         }
     }
 }

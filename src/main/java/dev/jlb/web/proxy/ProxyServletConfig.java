@@ -1,10 +1,8 @@
 package dev.jlb.web.proxy;
 
 import dev.jlb.config.BalancerConfig;
-
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
-
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
@@ -18,6 +16,7 @@ import java.util.Set;
 final class ProxyServletConfig implements ServletConfig {
     /** Size of the proxy's own thread pool in a container that offers none (Tomcat). */
     static final String FALLBACK_MAX_THREADS = "256";
+
     private static final String UPSTREAM_HEADERS_SIZE = "65536";
     private static final String RESPONSE_BUFFER_SIZE = "65536";
     private static final String SERVER_EXECUTOR_ATTRIBUTE = "org.eclipse.jetty.server.Executor";
@@ -29,19 +28,23 @@ final class ProxyServletConfig implements ServletConfig {
         this.servletConfig = servletConfig;
         String backendTimeout = Long.toString(config.backendTimeout().toMillis());
         this.derived = Map.of(
-            // No limit on a whole exchange, so that long downloads and streams live; the backend
-            // timeout bounds the wait for the response and between two of its chunks instead.
-            "timeout", "0",
-            "idleTimeout", backendTimeout,
-            "viaHost", orDefault("viaHost", config.forwardedBy()),
-            // Generous limits towards backends: what the client's side accepted must fit once our headers are added.
-            "maxRequestHeadersSize", orDefault("maxRequestHeadersSize", UPSTREAM_HEADERS_SIZE),
-            "maxResponseHeadersSize", orDefault("maxResponseHeadersSize", UPSTREAM_HEADERS_SIZE),
-            // Large bodies come in fewer, larger chunks: each chunk costs the proxy the same work.
-            "responseBufferSize", orDefault("responseBufferSize", RESPONSE_BUFFER_SIZE),
-            "maxThreads", orDefault("maxThreads",
-                servletConfig.getServletContext().getAttribute(SERVER_EXECUTOR_ATTRIBUTE) == null
-                    ? FALLBACK_MAX_THREADS : "-"));
+                // No limit on a whole exchange, so that long downloads and streams live; the backend
+                // timeout bounds the wait for the response and between two of its chunks instead.
+                "timeout", "0",
+                "idleTimeout", backendTimeout,
+                "viaHost", orDefault("viaHost", config.forwardedBy()),
+                // Generous limits towards backends: what the client's side accepted must fit once our headers are
+                // added.
+                "maxRequestHeadersSize", orDefault("maxRequestHeadersSize", UPSTREAM_HEADERS_SIZE),
+                "maxResponseHeadersSize", orDefault("maxResponseHeadersSize", UPSTREAM_HEADERS_SIZE),
+                // Large bodies come in fewer, larger chunks: each chunk costs the proxy the same work.
+                "responseBufferSize", orDefault("responseBufferSize", RESPONSE_BUFFER_SIZE),
+                "maxThreads",
+                        orDefault(
+                                "maxThreads",
+                                servletConfig.getServletContext().getAttribute(SERVER_EXECUTOR_ATTRIBUTE) == null
+                                        ? FALLBACK_MAX_THREADS
+                                        : "-"));
     }
 
     private String orDefault(String name, String defaultValue) {

@@ -3,11 +3,10 @@ package dev.jlb.web.proxy;
 import dev.jlb.web.JsonErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-
 import java.io.IOException;
 import java.util.Enumeration;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * The requests the proxy answers itself before a backend is chosen: methods a reverse proxy does
@@ -46,20 +45,26 @@ final class RequestScreen {
     }
 
     // As nginx does: TRACE would echo credentials back to a script (cross-site tracing).
-    private static final Refusal TRACE = new Refusal(HttpStatus.METHOD_NOT_ALLOWED_405,
-        JsonErrors.body("TRACE is not allowed"), false);
+    private static final Refusal TRACE =
+            new Refusal(HttpStatus.METHOD_NOT_ALLOWED_405, JsonErrors.body("TRACE is not allowed"), false);
     // A reverse proxy opens no tunnels; what the client sends next is not HTTP.
-    private static final Refusal CONNECT = new Refusal(HttpStatus.METHOD_NOT_ALLOWED_405,
-        JsonErrors.body("CONNECT is not allowed: this is a reverse proxy"), true);
+    private static final Refusal CONNECT = new Refusal(
+            HttpStatus.METHOD_NOT_ALLOWED_405,
+            JsonErrors.body("CONNECT is not allowed: this is a reverse proxy"),
+            true);
     // RFC 9112, 6.1: a coding the server does not understand. HttpClient would decode the chunked
     // framing and send the rest without saying it is coded: the backend would read other bytes.
-    private static final Refusal UNKNOWN_CODING = new Refusal(HttpStatus.NOT_IMPLEMENTED_501,
-        JsonErrors.body("transfer coding not implemented: only chunked is accepted"), true);
+    private static final Refusal UNKNOWN_CODING = new Refusal(
+            HttpStatus.NOT_IMPLEMENTED_501,
+            JsonErrors.body("transfer coding not implemented: only chunked is accepted"),
+            true);
     // RFC 9112, 6.3: chunked not last, twice, or nothing at all: the body's length is unknown.
-    private static final Refusal BAD_FRAMING = new Refusal(HttpStatus.BAD_REQUEST_400,
-        JsonErrors.body("bad request: Transfer-Encoding must be chunked, once, and last"), true);
-    private static final Refusal TOO_LARGE = new Refusal(HttpStatus.PAYLOAD_TOO_LARGE_413,
-        JsonErrors.body("request body too large"), true);
+    private static final Refusal BAD_FRAMING = new Refusal(
+            HttpStatus.BAD_REQUEST_400,
+            JsonErrors.body("bad request: Transfer-Encoding must be chunked, once, and last"),
+            true);
+    private static final Refusal TOO_LARGE =
+            new Refusal(HttpStatus.PAYLOAD_TOO_LARGE_413, JsonErrors.body("request body too large"), true);
 
     private static final String CHUNKED = "chunked";
 

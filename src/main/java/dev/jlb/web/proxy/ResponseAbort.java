@@ -3,7 +3,6 @@ package dev.jlb.web.proxy;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /**
@@ -20,12 +19,12 @@ final class ResponseAbort {
     private static final String ATTRIBUTE = ResponseAbort.class.getName();
     private static final String QUIET_ABORT = "org.apache.catalina.connector.ClientAbortException";
 
-    private ResponseAbort() {
-    }
+    private ResponseAbort() {}
 
     /** Whether the container aborts a committed response on {@code sendError(-1)} (Jetty does). */
     static boolean containerAbortsOnSendError(String serverInfo) {
-        return serverInfo != null && serverInfo.toLowerCase(java.util.Locale.ROOT).startsWith("jetty");
+        return serverInfo != null
+                && serverInfo.toLowerCase(java.util.Locale.ROOT).startsWith("jetty");
     }
 
     /** Has the response ended by failing the request in a new dispatch. */

@@ -2,15 +2,13 @@ package dev.jlb.web.proxy;
 
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.Balancer;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 
 /**
  * Whether a failed attempt goes to another backend, as HAProxy's {@code retries} with
@@ -23,8 +21,7 @@ final class Retries {
     private static final String ATTRIBUTE = Retries.class.getName();
 
     /** The next attempt: the backend to try and the body to send it, {@code null} without one. */
-    record Retry(Backend backend, Request.Content body) {
-    }
+    record Retry(Backend backend, Request.Content body) {}
 
     private final Balancer balancer;
 
@@ -39,10 +36,20 @@ final class Retries {
      * @param serverResponse the backend's response, if it began one
      * @param hasContent     whether the request has a body
      */
-    Retry next(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, BackendCall call,
-               Response serverResponse, Throwable failure, boolean hasContent) {
-        if (call == null || !call.isStarted() || call.hasClientFailed() || serverResponse != null || call.hasResponseStarted()
-            || proxyResponse.isCommitted() || failure instanceof TimeoutException) {
+    Retry next(
+            HttpServletRequest clientRequest,
+            HttpServletResponse proxyResponse,
+            BackendCall call,
+            Response serverResponse,
+            Throwable failure,
+            boolean hasContent) {
+        if (call == null
+                || !call.isStarted()
+                || call.hasClientFailed()
+                || serverResponse != null
+                || call.hasResponseStarted()
+                || proxyResponse.isCommitted()
+                || failure instanceof TimeoutException) {
             return null;
         }
         if (call.hasBegun() && !isIdempotent(clientRequest.getMethod())) {

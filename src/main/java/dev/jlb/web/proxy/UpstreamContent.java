@@ -1,13 +1,12 @@
 package dev.jlb.web.proxy;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The request body on its way to the backend.
@@ -150,8 +149,8 @@ final class UpstreamContent extends AsyncRequestContent {
             return null;
         }
         byte[] kept = copy;
-        return new ByteBufferRequestContent(contentType,
-            kept == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(kept, 0, length));
+        return new ByteBufferRequestContent(
+                contentType, kept == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(kept, 0, length));
     }
 
     /**

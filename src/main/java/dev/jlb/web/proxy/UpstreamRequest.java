@@ -1,11 +1,10 @@
 package dev.jlb.web.proxy;
 
+import java.net.URI;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpConversation;
 import org.eclipse.jetty.client.transport.HttpRequest;
-
-import java.net.URI;
 
 /**
  * The request to a backend, with the client's path and query exactly as they came.
