@@ -13,6 +13,14 @@ public interface Algorithm {
     AlgorithmName name();
 
     /**
+     * Whether its pickers route by the request's key ({@link Picker#pick(long)}); for the others
+     * the proxy does not compute one.
+     */
+    default boolean usesKey() {
+        return false;
+    }
+
+    /**
      * Builds the picker for one snapshot of eligible backends.
      *
      * @param eligible the backends that may take traffic, never empty

@@ -6,17 +6,20 @@ import dev.jlb.config.AlgorithmName;
 public final class Algorithms {
     private Algorithms() {}
 
-    /**
-     * The algorithm of that name.
-     *
-     * @param random the randomness of the rules that draw (random, least connections' start)
-     */
-    public static Algorithm create(AlgorithmName name, RandomSource random) {
+    /** The algorithm of that name. */
+    public static Algorithm create(AlgorithmName name, AlgorithmOptions options) {
         return switch (name) {
             case ROUND_ROBIN -> RoundRobin.create();
             case WEIGHTED_ROUND_ROBIN -> WeightedRoundRobin.create();
-            case LEAST_CONNECTIONS -> LeastConnections.create(random);
-            case RANDOM -> RandomChoice.create(random);
+            case LEAST_CONNECTIONS -> LeastConnections.create(options.random());
+            case RANDOM -> RandomChoice.create(options.random());
+            case LEAST_REQUEST, PEAK_EWMA, CONSISTENT_HASH ->
+                throw new UnsupportedOperationException(name.configName() + " is not written yet");
         };
+    }
+
+    /** The algorithm of that name, for the rules that need nothing but randomness (tests). */
+    public static Algorithm create(AlgorithmName name, RandomSource random) {
+        return create(name, new AlgorithmOptions(random, System::nanoTime, () -> 0, 0));
     }
 }

@@ -6,6 +6,7 @@ import dev.jlb.health.HealthState;
 import dev.jlb.health.Monitored;
 import dev.jlb.health.OutlierState;
 import dev.jlb.view.BackendView;
+import dev.jlb.view.PeakEwma;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,9 @@ public final class Backend implements BackendView, Monitored {
     private final BackendAddress address;
     private final String authority;
     private final URI origin;
+    private final String route;
+    private final PeakEwma peakEwma = new PeakEwma();
+    private volatile int warmth = WARM;
     private volatile int weight;
     private volatile AdminState state = AdminState.ENABLED;
     private volatile boolean removing;
@@ -48,6 +52,7 @@ public final class Backend implements BackendView, Monitored {
         this.address = spec.address();
         this.authority = address.toString();
         this.origin = URI.create("http://" + authority);
+        this.route = spec.routeId();
         this.weight = spec.weight();
         this.health = new HealthState(assumedHealthy);
     }
@@ -70,6 +75,26 @@ public final class Backend implements BackendView, Monitored {
     @Override
     public int weight() {
         return weight;
+    }
+
+    @Override
+    public int warmth() {
+        return warmth;
+    }
+
+    /** Sets its slow-start warmth (see {@link BackendView#warmth()}); the pool does, before a rebuild. */
+    void warmth(int warmth) {
+        this.warmth = warmth;
+    }
+
+    @Override
+    public String route() {
+        return route;
+    }
+
+    @Override
+    public PeakEwma latency() {
+        return peakEwma;
     }
 
     public void weight(int weight) {
@@ -146,6 +171,7 @@ public final class Backend implements BackendView, Monitored {
     /** Records the time the backend took to send its response headers. */
     public void recordLatency(long nowNanos, long latencyNanos) {
         latency.record(TimeUnit.NANOSECONDS.toSeconds(nowNanos), TimeUnit.NANOSECONDS.toMicros(latencyNanos));
+        peakEwma.observe(nowNanos, latencyNanos);
     }
 
     /** A request that failed here was sent on to another backend. */

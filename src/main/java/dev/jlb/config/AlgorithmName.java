@@ -9,7 +9,10 @@ public enum AlgorithmName {
     ROUND_ROBIN,
     LEAST_CONNECTIONS,
     RANDOM,
-    WEIGHTED_ROUND_ROBIN;
+    WEIGHTED_ROUND_ROBIN,
+    LEAST_REQUEST,
+    PEAK_EWMA,
+    CONSISTENT_HASH;
 
     /** The name used in configuration and in {@code /lb-stats}, e.g. {@code round_robin}. */
     public String configName() {

@@ -1,12 +1,54 @@
 package dev.jlb.config;
 
-/** A configured backend: where it is and its weight (1-1000, 1 when not given). */
-public record BackendSpec(BackendAddress address, int weight) {
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A configured backend: where it is, its weight (1-1000, 1 when not given) and the route it is
+ * known by for sticky sessions and hashing.
+ *
+ * @param route its {@code ROUTE}, 1-64 of {@code [A-Za-z0-9_-]}, or {@code null} for the one
+ *              derived from its address (see {@link #routeId()})
+ */
+public record BackendSpec(BackendAddress address, int weight, String route) {
     public static final int MAX_WEIGHT = 1000;
+    private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     public BackendSpec {
         if (weight < 1 || weight > MAX_WEIGHT) {
             throw new IllegalArgumentException("weight " + weight + " is not from 1 to " + MAX_WEIGHT);
+        }
+        if (route != null && !ROUTE.matcher(route).matches()) {
+            throw new IllegalArgumentException("route '" + route + "' is not 1-64 of A-Z, a-z, 0-9, _ and -");
+        }
+    }
+
+    /** A backend without a route of its own. */
+    public BackendSpec(BackendAddress address, int weight) {
+        this(address, weight, null);
+    }
+
+    /**
+     * The name it is routed by: its {@code ROUTE}, or else an id derived from its
+     * {@code HOST:PORT} alone (never from its place in the list, the instance or a random seed),
+     * so that every jlb instance with the same backends uses the same ids, and the id does not
+     * give the address away.
+     */
+    public String routeId() {
+        return route != null ? route : derivedId(address);
+    }
+
+    /** The first 12 hex digits of the SHA-256 of {@code HOST:PORT}. */
+    static String derivedId(BackendAddress address) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(address.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

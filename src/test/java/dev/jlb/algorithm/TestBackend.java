@@ -1,6 +1,7 @@
 package dev.jlb.algorithm;
 
 import dev.jlb.view.BackendView;
+import dev.jlb.view.PeakEwma;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A backend as an algorithm sees it, and nothing more: a name, a weight and a count in flight the test sets. */
@@ -8,6 +9,8 @@ final class TestBackend implements BackendView {
     private final String name;
     private volatile int weight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final PeakEwma latency = new PeakEwma();
+    private volatile int warmth = WARM;
 
     TestBackend(String name, int weight) {
         this.name = name;
@@ -25,6 +28,25 @@ final class TestBackend implements BackendView {
 
     void weight(int weight) {
         this.weight = weight;
+    }
+
+    @Override
+    public int warmth() {
+        return warmth;
+    }
+
+    void warmth(int warmth) {
+        this.warmth = warmth;
+    }
+
+    @Override
+    public String route() {
+        return name;
+    }
+
+    @Override
+    public PeakEwma latency() {
+        return latency;
     }
 
     @Override

@@ -85,7 +85,7 @@ class BalancerConfigTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "algorithm|fastest|--algorithm: unknown algorithm 'fastest'; valid names: round_robin, least_connections, random, weighted_round_robin",
+                "algorithm|fastest|--algorithm: unknown algorithm 'fastest'; valid names: round_robin, least_connections, random, weighted_round_robin, least_request, peak_ewma, consistent_hash",
                 "backends|''|--backends: the backend list is empty; give at least one HOST:PORT",
                 "backends|localhost|--backends: 'localhost' is not HOST:PORT (expected HOST:PORT[=WEIGHT])",
                 "backends|a:1,,b:2|--backends: empty entry in backend list 'a:1,,b:2'",
