@@ -139,6 +139,9 @@
       healthElement.className = 'health ' + health.css;
       element.querySelector('.state').textContent = backend.state;
       element.querySelector('.weight').textContent = backend.weight;
+      element.querySelector('.effective-weight').textContent =
+        backend.effective_weight === undefined ? '–' : String(backend.effective_weight);
+      element.querySelector('.route').textContent = backend.route === undefined ? '–' : backend.route;
       element.querySelector('.connections').textContent = backend.connections;
       element.querySelector('.rate').textContent = formatRate(rate);
       element.querySelector('.latency').textContent = backend.latency_ms === null ? '–' : backend.latency_ms + ' ms';
@@ -154,6 +157,7 @@
     });
 
     $('algorithm').textContent = stats.algorithm;
+    $('sticky').textContent = stats.sticky === undefined ? '–' : stats.sticky;
     $('uptime').textContent = formatUptime(stats.uptime_seconds);
     $('total-requests').textContent = stats.total_requests;
     $('total-rate').textContent = previous ? formatRate(totalRate) : '–';

@@ -7,6 +7,7 @@ import dev.jlb.health.Monitored;
 import dev.jlb.health.OutlierState;
 import dev.jlb.view.BackendView;
 import dev.jlb.view.PeakEwma;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,12 +20,18 @@ import java.util.concurrent.atomic.LongAdder;
  * health checking only as {@link Monitored}.
  */
 public final class Backend implements BackendView, Monitored {
+    /** {@link #warmingSince()} of a backend that is not in a slow start. */
+    static final long NOT_WARMING = Long.MIN_VALUE;
+
     private final BackendAddress address;
     private final String authority;
     private final URI origin;
     private final String route;
     private final PeakEwma peakEwma = new PeakEwma();
     private volatile int warmth = WARM;
+    // Written by the pool under its lock (see SlowStart).
+    private long warmingSince = NOT_WARMING;
+    private volatile LongAdder poolInFlight;
     private volatile int weight;
     private volatile AdminState state = AdminState.ENABLED;
     private volatile boolean removing;
@@ -85,6 +92,34 @@ public final class Backend implements BackendView, Monitored {
     /** Sets its slow-start warmth (see {@link BackendView#warmth()}); the pool does, before a rebuild. */
     void warmth(int warmth) {
         this.warmth = warmth;
+    }
+
+    /** When its slow start began, on the clock's scale, or {@link #NOT_WARMING}. */
+    long warmingSince() {
+        return warmingSince;
+    }
+
+    void warmingSince(long nanos) {
+        this.warmingSince = nanos;
+    }
+
+    /** Counts its requests in flight into its pool's total too (consistent hashing's load bound reads it). */
+    void countInto(LongAdder total) {
+        this.poolInFlight = total;
+    }
+
+    /**
+     * Whether a request whose session names this backend may go to it: healthy, not ejected and
+     * staying. A draining backend still takes those, so that its sessions finish there.
+     */
+    public boolean isRoutable() {
+        return health.isHealthy() && !outlier.isEjected() && !removing;
+    }
+
+    /** Its weight now, as {@code /lb-stats} shows it: lower during a slow start. */
+    public BigDecimal effectiveWeight() {
+        BigDecimal effective = BigDecimal.valueOf((long) weight * warmth, 3).stripTrailingZeros();
+        return effective.scale() < 0 ? effective.setScale(0) : effective;
     }
 
     @Override
@@ -149,6 +184,10 @@ public final class Backend implements BackendView, Monitored {
     public void requestStarted() {
         inFlight.incrementAndGet();
         requests.increment();
+        LongAdder total = poolInFlight;
+        if (total != null) {
+            total.increment();
+        }
     }
 
     /**
@@ -159,6 +198,10 @@ public final class Backend implements BackendView, Monitored {
     public void requestEnded(boolean failed) {
         if (failed) {
             failures.increment();
+        }
+        LongAdder total = poolInFlight;
+        if (total != null) {
+            total.decrement();
         }
         if (inFlight.decrementAndGet() == 0 && (state != AdminState.ENABLED || removing)) {
             Runnable action = whenIdle;

@@ -7,9 +7,13 @@ import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The backends and the snapshot of those eligible for traffic. Request threads read the
@@ -19,12 +23,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class BackendPool {
     private final Algorithm algorithm;
+    private final SlowStart slowStart;
+    private final LongAdder inFlight;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile List<Backend> backends;
     private volatile Snapshot snapshot;
 
-    /** The eligible backends with the weights they had, and the algorithm's picker for exactly them. */
-    private record Snapshot(List<Backend> eligible, List<Integer> weights, Picker<Backend> picker) {
+    /**
+     * The eligible backends with the weights and warmth they had, the algorithm's picker for
+     * exactly them, and the backends that sessions may still be routed to, by route.
+     */
+    private record Snapshot(
+            List<Backend> eligible, List<Long> shape, Map<String, Backend> byRoute, Picker<Backend> picker) {
         @Override
         public String toString() {
             return "Snapshot" + eligible + " by " + picker;
@@ -62,16 +72,46 @@ public final class BackendPool {
         }
     }
 
+    /** A pool without slow start, counting its requests in flight for nobody (tests). */
     public BackendPool(List<Backend> backends, Algorithm algorithm) {
+        this(backends, algorithm, SlowStart.off(), new LongAdder());
+    }
+
+    /**
+     * @param slowStart how backends that become eligible ramp up
+     * @param inFlight  where the requests in flight to all its backends are counted (the
+     *                  algorithm may read it)
+     */
+    BackendPool(List<Backend> backends, Algorithm algorithm, SlowStart slowStart, LongAdder inFlight) {
         this.backends = List.copyOf(backends);
         this.algorithm = algorithm;
-        this.snapshot = build(filterEligible());
+        this.slowStart = slowStart;
+        this.inFlight = inFlight;
+        // The backends of the start-up configuration are where traffic starts: no slow start for them.
+        List<Backend> eligible = filterEligible();
+        this.snapshot = build(eligible);
         this.backends.forEach(this::watch);
     }
 
     /** Chooses a backend for a request, or {@code null} when none is eligible. */
     public Backend pick() {
         return snapshot.picker().pick(0);
+    }
+
+    /**
+     * Chooses a backend for a request with this key (see {@link Algorithm#usesKey()}), or
+     * {@code null} when none is eligible.
+     */
+    public Backend pick(long key) {
+        return snapshot.picker().pick(key);
+    }
+
+    /**
+     * The backend a session's route names, if it may take the request (healthy, not ejected,
+     * staying; draining is fine), else {@code null}.
+     */
+    public Backend byRoute(String route) {
+        return snapshot.byRoute().get(route);
     }
 
     /** Every backend, in the order they joined. */
@@ -105,7 +145,7 @@ public final class BackendPool {
     /**
      * Adds a backend; it takes traffic once a health check has passed.
      *
-     * @throws RefusedException if a backend with that address is in the pool
+     * @throws RefusedException if a backend with that address or route is in the pool
      */
     public Backend add(BackendSpec spec) throws RefusedException {
         Backend backend;
@@ -113,6 +153,13 @@ public final class BackendPool {
             if (find(spec.address()).isPresent()) {
                 throw new RefusedException(
                         Refusal.ALREADY_PRESENT, "backend " + spec.address() + " is already present");
+            }
+            String route = spec.routeId();
+            for (Backend other : backends) {
+                if (other.route().equals(route)) {
+                    throw new RefusedException(
+                            Refusal.ALREADY_PRESENT, "route '" + route + "' is already that of backend " + other);
+                }
             }
             backend = new Backend(spec, false);
             watch(backend);
@@ -151,11 +198,17 @@ public final class BackendPool {
         return backend;
     }
 
-    /** Rebuilds the snapshot after a change; publishes it only if the eligible set or a weight changed. */
+    /**
+     * Rebuilds the snapshot after a change; publishes it only if the eligible set, a weight, a
+     * warmth or the routable set changed.
+     */
     public synchronized void rebuild() {
         List<Backend> eligible = filterEligible();
         Snapshot current = snapshot;
-        if (!eligible.equals(current.eligible()) || !weights(eligible).equals(current.weights())) {
+        slowStart.apply(Set.copyOf(current.eligible()), eligible, this::rebuild);
+        if (!eligible.equals(current.eligible())
+                || !shape(eligible).equals(current.shape())
+                || !routable().equals(current.byRoute())) {
             snapshot = build(eligible);
         }
     }
@@ -182,6 +235,7 @@ public final class BackendPool {
     }
 
     private void watch(Backend backend) {
+        backend.countInto(inFlight);
         backend.whenIdle(() -> {
             if (backend.isRemoving()) {
                 forget(backend);
@@ -215,12 +269,28 @@ public final class BackendPool {
         return List.copyOf(eligible);
     }
 
-    private static List<Integer> weights(List<Backend> backends) {
-        return backends.stream().map(Backend::weight).toList();
+    private Map<String, Backend> routable() {
+        Map<String, Backend> routes = new HashMap<>();
+        for (Backend backend : backends) {
+            if (backend.isRoutable()) {
+                routes.put(backend.route(), backend);
+            }
+        }
+        return Map.copyOf(routes);
+    }
+
+    /** What of the eligible backends the pickers depend on besides who they are: weight and warmth. */
+    private static List<Long> shape(List<Backend> backends) {
+        return backends.stream()
+                .map(b -> ((long) b.weight() << 32) | b.warmth())
+                .toList();
     }
 
     private Snapshot build(List<Backend> eligible) {
         return new Snapshot(
-                eligible, weights(eligible), eligible.isEmpty() ? Picker.none() : algorithm.pickerFor(eligible));
+                eligible,
+                shape(eligible),
+                routable(),
+                eligible.isEmpty() ? Picker.none() : algorithm.pickerFor(eligible));
     }
 }

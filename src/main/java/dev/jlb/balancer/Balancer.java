@@ -1,5 +1,6 @@
 package dev.jlb.balancer;
 
+import dev.jlb.algorithm.AlgorithmOptions;
 import dev.jlb.algorithm.Algorithms;
 import dev.jlb.algorithm.RandomSource;
 import dev.jlb.config.BalancerConfig;
@@ -26,6 +27,7 @@ public final class Balancer {
     private final BackendPool pool;
     private final OutlierDetector outliers;
     private final HealthMonitor healthMonitor;
+    private final Scheduler scheduler;
     private final LongSupplier nanoClock;
     private final RandomSource random;
     private final long startNanos;
@@ -46,8 +48,19 @@ public final class Balancer {
         this.nanoClock = nanoClock;
         this.random = random;
         this.startNanos = nanoClock.getAsLong();
+        this.scheduler = scheduler;
         List<Backend> backends = config.backends().stream().map(Backend::new).toList();
-        this.pool = new BackendPool(backends, Algorithms.create(config.algorithm(), random));
+        LongAdder inFlight = new LongAdder();
+        AlgorithmOptions options = new AlgorithmOptions(
+                random,
+                nanoClock,
+                () -> (int) inFlight.sum(),
+                config.balancing().hashBalanceFactor());
+        this.pool = new BackendPool(
+                backends,
+                Algorithms.create(config.algorithm(), options),
+                new SlowStart(config.balancing().slowStart(), nanoClock, scheduler),
+                inFlight);
         this.outliers =
                 new OutlierDetector(config.ejection(), config.healthChecks().rise(), nanoClock, pool::rebuild);
         this.healthMonitor = new HealthMonitor(
@@ -87,9 +100,10 @@ public final class Balancer {
         healthMonitor.start();
     }
 
-    /** Stops the health checks. */
+    /** Stops the health checks and every other background task. */
     public void stop() {
         healthMonitor.stop();
+        scheduler.shutdown();
     }
 
     public BalancerConfig config() {

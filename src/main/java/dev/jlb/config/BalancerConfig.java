@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param forwardedBy        value of the {@code X-Forwarded-By} header
  * @param adminToken         the bearer token of /lb-admin; empty when /lb-admin is off
  * @param monitorAllow       the client addresses allowed to the monitoring endpoints
+ * @param balancing          sticky sessions, consistent hashing's key and bound, slow start
  */
 public record BalancerConfig(
         List<BackendSpec> backends,
@@ -33,7 +34,8 @@ public record BalancerConfig(
         Duration shutdownGrace,
         String forwardedBy,
         String adminToken,
-        AddressRanges monitorAllow) {
+        AddressRanges monitorAllow,
+        BalancingPolicy balancing) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
@@ -79,7 +81,13 @@ public record BalancerConfig(
                 parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds),
                 parse(sources, Setting.FORWARDED_BY, ValueParsers::headerValue),
                 parse(sources, Setting.ADMIN_TOKEN, ValueParsers::token),
-                parse(sources, Setting.MONITOR_ALLOW, AddressRanges::parse));
+                parse(sources, Setting.MONITOR_ALLOW, AddressRanges::parse),
+                new BalancingPolicy(
+                        parse(sources, Setting.STICKY, StickyMode::fromName),
+                        parse(sources, Setting.STICKY_COOKIE, ValueParsers::tokenName),
+                        parse(sources, Setting.HASH_KEY, HashKey::parse),
+                        parse(sources, Setting.HASH_BALANCE_FACTOR, ValueParsers::balanceFactor),
+                        parse(sources, Setting.SLOW_START, ValueParsers::secondsOrZero)));
     }
 
     private static Long boundedBytes(String text, long max) {
@@ -110,10 +118,12 @@ public record BalancerConfig(
         return !adminToken.isEmpty();
     }
 
-    /** The backends as {@code HOST:PORT[=WEIGHT]}, comma-separated, for logs. */
+    /** The backends as {@code HOST:PORT[=WEIGHT][@ROUTE]}, comma-separated, for logs. */
     public String describeBackends() {
         return backends.stream()
-                .map(b -> b.weight() == 1 ? b.address().toString() : b.address() + "=" + b.weight())
+                .map(b -> b.address()
+                        + (b.weight() == 1 ? "" : "=" + b.weight())
+                        + (b.route() == null ? "" : "@" + b.route()))
                 .collect(Collectors.joining(", "));
     }
 }

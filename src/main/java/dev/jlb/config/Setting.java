@@ -29,6 +29,11 @@ public enum Setting {
     /** Enables /lb-admin; empty leaves it off. */
     ADMIN_TOKEN("adminToken", ""),
     MONITOR_ALLOW("monitorAllow", "0.0.0.0/0,::/0"),
+    STICKY("sticky", "none"),
+    STICKY_COOKIE("stickyCookie", "JLB_ROUTE"),
+    HASH_KEY("hashKey", "client_ip"),
+    HASH_BALANCE_FACTOR("hashBalanceFactor", "125"),
+    SLOW_START("slowStart", "0"),
     /** The embedded launcher's port; a servlet container chooses its own. */
     PORT("port", "8080", true),
     /** The embedded launcher's idle timeout for client connections; a container has its own. */

@@ -3,9 +3,12 @@ package dev.jlb.config;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Parsers for configuration values. Each throws {@link IllegalArgumentException} with a
@@ -13,6 +16,10 @@ import java.util.Set;
  * value came from.
  */
 public final class ValueParsers {
+    private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** RFC 6265's cookie-name: an RFC 9110 token. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     /** Longest duration accepted, so that millisecond arithmetic never overflows. */
     static final Duration MAX_DURATION = Duration.ofDays(30);
 
@@ -37,10 +44,14 @@ public final class ValueParsers {
         throw new IllegalArgumentException("'" + context + "' has no valid port (1-65535)");
     }
 
-    /** Parses {@code HOST:PORT[=WEIGHT],...}: at least one backend, none twice. */
+    /**
+     * Parses {@code HOST:PORT[=WEIGHT][@ROUTE],...}: at least one backend, none twice, and no
+     * route (given or derived) shared by two.
+     */
     public static List<BackendSpec> backends(String text) {
         List<BackendSpec> backends = new ArrayList<>();
         Set<BackendAddress> seen = new HashSet<>();
+        Map<String, BackendSpec> routes = new HashMap<>();
         for (String item : text.split(",", -1)) {
             String entry = item.strip();
             if (entry.isEmpty()) {
@@ -53,6 +64,11 @@ public final class ValueParsers {
             if (!seen.add(backend.address())) {
                 throw new IllegalArgumentException("backend " + backend.address() + " is listed twice");
             }
+            BackendSpec sameRoute = routes.putIfAbsent(backend.routeId(), backend);
+            if (sameRoute != null) {
+                throw new IllegalArgumentException("backends " + sameRoute.address() + " and " + backend.address()
+                        + " have the same route '" + backend.routeId() + "'; routes must be unique");
+            }
             backends.add(backend);
         }
         if (backends.isEmpty()) {
@@ -61,18 +77,29 @@ public final class ValueParsers {
         return List.copyOf(backends);
     }
 
-    /** Parses {@code HOST:PORT[=WEIGHT]}. */
+    /** Parses {@code HOST:PORT[=WEIGHT][@ROUTE]}. */
     public static BackendSpec backend(String entry) {
-        int equals = entry.indexOf('=');
-        String address = equals < 0 ? entry : entry.substring(0, equals);
+        String rest = entry;
+        String route = null;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            route = rest.substring(at + 1);
+            rest = rest.substring(0, at);
+            if (!ROUTE.matcher(route).matches()) {
+                throw new IllegalArgumentException("route '" + route + "' of '" + entry
+                        + "' is not 1-64 of A-Z, a-z, 0-9, _ and - (expected HOST:PORT[=WEIGHT][@ROUTE])");
+            }
+        }
+        int equals = rest.indexOf('=');
+        String address = equals < 0 ? rest : rest.substring(0, equals);
         int weight = 1;
         if (equals >= 0) {
-            weight = weight(entry.substring(equals + 1), entry);
+            weight = weight(rest.substring(equals + 1), entry);
         }
         try {
-            return new BackendSpec(BackendAddress.parse(address), weight);
+            return new BackendSpec(BackendAddress.parse(address), weight, route);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (expected HOST:PORT[=WEIGHT])");
+            throw new IllegalArgumentException(e.getMessage() + " (expected HOST:PORT[=WEIGHT][@ROUTE])");
         }
     }
 
@@ -195,5 +222,40 @@ public final class ValueParsers {
             }
         }
         return text;
+    }
+
+    /** Parses a number of seconds that may be 0 ({@code 0} turns the feature off). */
+    public static Duration secondsOrZero(String text) {
+        try {
+            if (new BigDecimal(text).signum() == 0) {
+                return Duration.ZERO;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number of seconds (0 or more)");
+        }
+        return seconds(text);
+    }
+
+    /** Parses a token (RFC 9110), such as a cookie or header name. */
+    public static String tokenName(String text) {
+        if (!TOKEN.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    "'" + text
+                            + "' is not a valid name (an RFC 9110 token: letters, digits and some punctuation, no spaces or separators)");
+        }
+        return text;
+    }
+
+    /** Parses {@code 0} (off) or a percentage from 100 to 1000. */
+    public static int balanceFactor(String text) {
+        try {
+            int percent = Integer.parseInt(text);
+            if (percent == 0 || (percent >= 100 && percent <= 1000)) {
+                return percent;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not 0 (off) or a percentage from 100 to 1000");
     }
 }

@@ -28,6 +28,7 @@ public final class HealthMonitor {
     private final LongSupplier nanoClock;
     private final Runnable changed;
     private volatile boolean started;
+    private volatile Scheduler.Task rounds;
 
     /**
      * @param backends  the backends to check, read anew for every round
@@ -54,13 +55,16 @@ public final class HealthMonitor {
     public void start() throws Exception {
         checker.start();
         started = true;
-        scheduler.scheduleAtFixedRate(this::checkAll, Duration.ZERO, policy.interval());
+        rounds = scheduler.scheduleAtFixedRate(this::checkAll, Duration.ZERO, policy.interval());
     }
 
     /** Stops checking; checks in flight are abandoned. */
     public void stop() {
         started = false;
-        scheduler.shutdown();
+        Scheduler.Task task = rounds;
+        if (task != null) {
+            task.cancel();
+        }
         checker.stop();
     }
 

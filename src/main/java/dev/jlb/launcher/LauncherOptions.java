@@ -30,14 +30,16 @@ final class LauncherOptions {
                     Setting.BACKENDS,
                     "-b",
                     "<LIST>",
-                    "comma-separated HOST:PORT[=WEIGHT]",
+                    "comma-separated HOST:PORT[=WEIGHT][@ROUTE]; ROUTE names the",
+                    "backend for session routing",
                     "[default: 127.0.0.1:3001,127.0.0.1:3002,127.0.0.1:3003]"),
             new SettingOption(
                     Setting.ALGORITHM,
                     "-a",
                     "<NAME>",
                     "round_robin | least_connections | random |",
-                    "weighted_round_robin [default: round_robin]"),
+                    "weighted_round_robin | least_request | peak_ewma |",
+                    "consistent_hash [default: round_robin]"),
             new SettingOption(Setting.HEALTH_CHECK_INTERVAL, null, "<SECONDS>", "[default: 30]"),
             new SettingOption(Setting.HEALTH_CHECK_PATH, null, "<PATH>", "[default: /health]"),
             new SettingOption(Setting.HEALTH_CHECK_TIMEOUT, null, "<SECONDS>", "[default: 2]"),
@@ -113,7 +115,27 @@ final class LauncherOptions {
                     Setting.SHUTDOWN_GRACE,
                     null,
                     "<SECONDS>",
-                    "on SIGTERM, how long requests in flight may take [default: 30]"));
+                    "on SIGTERM, how long requests in flight may take [default: 30]"),
+            new SettingOption(Setting.STICKY, null, "<MODE>", "none | cookie | jsessionid [default: none]"),
+            new SettingOption(Setting.STICKY_COOKIE, null, "<NAME>", "jlb's own session cookie [default: JLB_ROUTE]"),
+            new SettingOption(
+                    Setting.HASH_KEY,
+                    null,
+                    "<KEY>",
+                    "client_ip | header:NAME | cookie:NAME | query:NAME | path",
+                    "[default: client_ip]"),
+            new SettingOption(
+                    Setting.HASH_BALANCE_FACTOR,
+                    null,
+                    "<PERCENT>",
+                    "bound on a backend's load under consistent_hash, in % of",
+                    "the mean; 0 turns the bound off [default: 125]"),
+            new SettingOption(
+                    Setting.SLOW_START,
+                    null,
+                    "<SECONDS>",
+                    "ramp-up of a backend that joins or returns; 0 is off",
+                    "[default: 0]"));
 
     private LauncherOptions() {}
 

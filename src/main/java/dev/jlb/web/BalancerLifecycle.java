@@ -42,7 +42,7 @@ public final class BalancerLifecycle implements ServletContextListener {
                 RandomSource.threadLocal(),
                 System::nanoTime,
                 new HttpHealthChecker(config.healthChecks()),
-                new ExecutorScheduler("jlb-health-scheduler"));
+                new ExecutorScheduler("jlb-scheduler"));
         BalancerMetrics metrics = new BalancerMetrics(balancer.pool(), balancer::proxiedRequests);
         try {
             balancer.start();

@@ -81,20 +81,59 @@ class BalancerConfigTest {
                 resolve().backends());
     }
 
+    @Test
+    void routesComeFromTheBackendListAndOthersAreDerivedFromTheAddressAlone() throws ConfigException {
+        initParams.put("backends", "10.0.0.1:80=5@node-1,10.0.0.2:80@node_2,10.0.0.3:80");
+        List<BackendSpec> backends = resolve().backends();
+        assertEquals(new BackendSpec(new BackendAddress("10.0.0.1", 80), 5, "node-1"), backends.get(0));
+        assertEquals("node_2", backends.get(1).routeId());
+        // The first 12 hex digits of SHA-256("10.0.0.3:80"): the same on every instance, and not the address.
+        assertEquals("2476ce61a6f9", backends.get(2).routeId());
+        assertEquals(backends.get(2).routeId(), new BackendSpec(new BackendAddress("10.0.0.3", 80), 7).routeId());
+    }
+
+    @Test
+    void balancingDefaultsAreNoStickinessClientIpKeyABoundOf125AndNoSlowStart() throws ConfigException {
+        BalancingPolicy balancing = resolve().balancing();
+        assertEquals(StickyMode.NONE, balancing.sticky());
+        assertEquals("JLB_ROUTE", balancing.stickyCookie());
+        assertEquals(new HashKey(HashKey.Source.CLIENT_IP, null), balancing.hashKey());
+        assertEquals(125, balancing.hashBalanceFactor());
+        assertEquals(Duration.ZERO, balancing.slowStart());
+    }
+
+    @Test
+    void balancingSettingsAreParsed() throws ConfigException {
+        options.put("sticky", "jsessionid");
+        options.put("stickyCookie", "LB");
+        options.put("hashKey", "header:X-User");
+        options.put("hashBalanceFactor", "0");
+        options.put("slowStart", "12.5");
+        BalancingPolicy balancing = resolve().balancing();
+        assertEquals(StickyMode.JSESSIONID, balancing.sticky());
+        assertEquals("LB", balancing.stickyCookie());
+        assertEquals(new HashKey(HashKey.Source.HEADER, "X-User"), balancing.hashKey());
+        assertEquals(0, balancing.hashBalanceFactor());
+        assertEquals(Duration.ofMillis(12_500), balancing.slowStart());
+        for (String key : List.of("client_ip", "path", "cookie:session", "query:user")) {
+            assertEquals(key, HashKey.parse(key).toString());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(
             delimiter = '|',
             value = {
                 "algorithm|fastest|--algorithm: unknown algorithm 'fastest'; valid names: round_robin, least_connections, random, weighted_round_robin, least_request, peak_ewma, consistent_hash",
                 "backends|''|--backends: the backend list is empty; give at least one HOST:PORT",
-                "backends|localhost|--backends: 'localhost' is not HOST:PORT (expected HOST:PORT[=WEIGHT])",
+                "backends|localhost|--backends: 'localhost' is not HOST:PORT (expected HOST:PORT[=WEIGHT][@ROUTE])",
                 "backends|a:1,,b:2|--backends: empty entry in backend list 'a:1,,b:2'",
-                "backends|a:70000|--backends: 'a:70000' has no valid port (1-65535) (expected HOST:PORT[=WEIGHT])",
+                "backends|a:70000|--backends: 'a:70000' has no valid port (1-65535) (expected HOST:PORT[=WEIGHT][@ROUTE])",
                 "backends|a:80=0|--backends: weight '0' of 'a:80=0' is not a positive integer from 1 to 1000",
                 "backends|a:80=1.5|--backends: weight '1.5' of 'a:80=1.5' is not a positive integer from 1 to 1000",
                 "backends|a:80=-2|--backends: weight '-2' of 'a:80=-2' is not a positive integer from 1 to 1000",
                 "backends|a:80,a:80=2|--backends: backend a:80 is listed twice",
-                "backends|bad_host:80|--backends: 'bad_host:80' is not HOST:PORT (bad host 'bad_host') (expected HOST:PORT[=WEIGHT])",
+                "backends|bad_host:80|--backends: 'bad_host:80' is not HOST:PORT (bad host 'bad_host') (expected HOST:PORT[=WEIGHT][@ROUTE])",
                 "healthCheckInterval|0|--health-check-interval: '0' is not a positive number of seconds",
                 "healthCheckInterval|-5|--health-check-interval: '-5' is not a positive number of seconds",
                 "healthCheckInterval|soon|--health-check-interval: 'soon' is not a positive number of seconds",
@@ -113,6 +152,17 @@ class BalancerConfigTest {
                 "ejectTime|0|--eject-time: '0' is not a positive number of seconds",
                 "maxRequestBodySize|-5|--max-request-body-size: '-5' is not a size in bytes (such as 65536, 64KiB, 10MiB or unlimited)",
                 "shutdownGrace|x|--shutdown-grace: 'x' is not a positive number of seconds",
+                "backends|a:80@bad.route|--backends: route 'bad.route' of 'a:80@bad.route' is not 1-64 of A-Z, a-z, 0-9, _ and - (expected HOST:PORT[=WEIGHT][@ROUTE])",
+                "backends|a:80@|--backends: route '' of 'a:80@' is not 1-64 of A-Z, a-z, 0-9, _ and - (expected HOST:PORT[=WEIGHT][@ROUTE])",
+                "backends|a:80@n1,b:80=2@n1|--backends: backends a:80 and b:80 have the same route 'n1'; routes must be unique",
+                "sticky|session|--sticky: unknown sticky mode 'session'; valid names: none, cookie, jsessionid",
+                "stickyCookie|a b|--sticky-cookie: 'a b' is not a valid name (an RFC 9110 token: letters, digits and some punctuation, no spaces or separators)",
+                "hashKey|ip|--hash-key: 'ip' is not a hash key: client_ip, header:NAME, cookie:NAME, query:NAME or path",
+                "hashKey|header:|--hash-key: '' is not a valid name (an RFC 9110 token: letters, digits and some punctuation, no spaces or separators)",
+                "hashBalanceFactor|99|--hash-balance-factor: '99' is not 0 (off) or a percentage from 100 to 1000",
+                "hashBalanceFactor|1.5|--hash-balance-factor: '1.5' is not 0 (off) or a percentage from 100 to 1000",
+                "slowStart|-1|--slow-start: '-1' is not a positive number of seconds",
+                "slowStart|later|--slow-start: 'later' is not a number of seconds (0 or more)",
             })
     void aBadValueIsNamedWithItsOption(String param, String value, String message) {
         options.put(param, value);

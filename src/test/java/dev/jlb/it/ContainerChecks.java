@@ -151,6 +151,29 @@ final class ContainerChecks {
                 before, backends.stream().mapToLong(TestServer::requests).sum(), "a refused request reached a backend");
     }
 
+    /**
+     * With {@code sticky=cookie}: the first answer binds the session with jlb's cookie (the
+     * context path as its Path), later requests with it stay on that backend, and the backend
+     * never sees the cookie.
+     */
+    static void sticksBySession(int port) {
+        HttpResponse<String> first = Http.get(uri(port, "/login"));
+        String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(
+                setCookie.startsWith("JLB_ROUTE=") && setCookie.endsWith("; Path=/; HttpOnly; SameSite=Lax"),
+                setCookie);
+        String backend = first.headers().firstValue("X-Backend-Server").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> next = Http.send(HttpRequest.newBuilder(uri(port, "/cart/" + i))
+                    .timeout(Http.TIMEOUT)
+                    .header("Cookie", cookie + "; keep=1")
+                    .build());
+            assertEquals(backend, next.headers().firstValue("X-Backend-Server").orElseThrow());
+            assertEquals("keep=1", json(next).getJsonObject("headers").getString("Cookie"));
+        }
+    }
+
     /** The webapp's own start line reached the container's log, and no SLF4J complaint did. */
     static void loggedCleanly(JlbProcess container, String algorithm) {
         await().atMost(Duration.ofSeconds(10))

@@ -49,6 +49,13 @@ class LauncherIT {
                 "-h, --help",
                 "-V, --version",
                 "--access-log",
+                "--sticky",
+                "--sticky-cookie",
+                "--hash-key",
+                "--hash-balance-factor",
+                "--slow-start",
+                "HOST:PORT[=WEIGHT][@ROUTE]",
+                "consistent_hash",
                 "test-server")) {
             assertTrue(text.contains(option), option + " missing from:\n" + text);
         }

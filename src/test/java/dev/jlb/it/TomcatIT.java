@@ -48,6 +48,7 @@ class TomcatIT {
                     backends.get(0).name() + "," + backends.get(1).name());
             context = ContainerChecks.withSetting(context, "algorithm", "weighted_round_robin");
             context = ContainerChecks.withSetting(context, "healthCheckInterval", "0.5");
+            context = ContainerChecks.withSetting(context, "sticky", "cookie");
             Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
 
             long start = System.nanoTime();
@@ -75,6 +76,7 @@ class TomcatIT {
                 ContainerChecks.balancesAndReports(port, backends.all(), "weighted_round_robin");
                 ContainerChecks.cutsOffABrokenResponse(port);
                 ContainerChecks.handlesOddRequests(port, backends.all());
+                ContainerChecks.sticksBySession(port);
                 ContainerChecks.loggedCleanly(tomcat, "weighted_round_robin");
 
                 tomcat.signalTerm();

@@ -73,6 +73,11 @@ public final class ManualScheduler implements Scheduler {
         queue.clear();
     }
 
+    /** How many tasks are waiting, cancelled ones left out. */
+    public int pending() {
+        return (int) queue.stream().filter(entry -> !entry.cancelled).count();
+    }
+
     /** Runs what is due now, without moving the clock. */
     public void runDue() {
         advance(Duration.ZERO);

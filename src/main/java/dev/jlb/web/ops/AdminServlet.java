@@ -125,14 +125,15 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private void add(HttpServletRequest request, HttpServletResponse response) throws Refusal, IOException {
-        JsonObject body = body(request, Set.of("address", "weight"));
+        JsonObject body = body(request, Set.of("address", "weight", "route"));
         if (!body.containsKey("address") || body.get("address").getValueType() != JsonValue.ValueType.STRING) {
             throw badRequest("\"address\": \"HOST:PORT\" is required");
         }
         BackendAddress address = address(((JsonString) body.get("address")).getString());
         int weight = body.containsKey("weight") ? weight(body.get("weight")) : 1;
+        String route = body.containsKey("route") ? route(body.get("route")) : null;
         try {
-            Backend added = balancer.pool().add(new BackendSpec(address, weight));
+            Backend added = balancer.pool().add(new BackendSpec(address, weight, route));
             LOG.info(
                     "admin ({}): backend {} added with weight {}; it takes traffic once a health check passes",
                     request.getRemoteAddr(),
@@ -211,6 +212,13 @@ public final class AdminServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             throw badRequest(e.getMessage());
         }
+    }
+
+    private static String route(JsonValue value) throws Refusal {
+        if (value instanceof JsonString text && text.getString().matches("[A-Za-z0-9_-]{1,64}")) {
+            return text.getString();
+        }
+        throw badRequest("\"route\" must be 1-64 of A-Z, a-z, 0-9, _ and -, not " + value);
     }
 
     private static int weight(JsonValue value) throws Refusal {

@@ -4,12 +4,14 @@ import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.Balancer;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletResponse;
+import java.math.BigDecimal;
 import java.util.List;
 
 /** {@code /lb-stats}: the algorithm, uptime, request totals and every backend's figures. */
 public final class StatsServlet extends ReadOnlyJsonServlet {
-    @JsonbPropertyOrder({"algorithm", "uptimeSeconds", "totalRequests", "backends"})
-    public record Stats(String algorithm, long uptimeSeconds, long totalRequests, List<BackendStats> backends) {}
+    @JsonbPropertyOrder({"algorithm", "sticky", "uptimeSeconds", "totalRequests", "backends"})
+    public record Stats(
+            String algorithm, String sticky, long uptimeSeconds, long totalRequests, List<BackendStats> backends) {}
 
     @JsonbPropertyOrder({
         "address",
@@ -17,6 +19,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
         "state",
         "connections",
         "weight",
+        "effectiveWeight",
+        "route",
         "responseTimeMs",
         "lastHealthCheck",
         "requests",
@@ -31,6 +35,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
             String state,
             int connections,
             int weight,
+            BigDecimal effectiveWeight,
+            String route,
             Long responseTimeMs,
             Long lastHealthCheck,
             long requests,
@@ -48,6 +54,7 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
                 HttpServletResponse.SC_OK,
                 new Stats(
                         balancer.pool().algorithm().name().configName(),
+                        balancer.config().balancing().sticky().configName(),
                         balancer.uptimeSeconds(),
                         balancer.proxiedRequests(),
                         backends));
@@ -61,6 +68,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
                 backend.stateName(),
                 backend.inFlight(),
                 backend.weight(),
+                backend.effectiveWeight(),
+                backend.route(),
                 BackendViews.responseTimeMillis(backend),
                 BackendViews.secondsSinceLastCheck(backend, nowNanos),
                 backend.requests(),

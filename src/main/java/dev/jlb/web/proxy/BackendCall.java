@@ -18,6 +18,7 @@ import org.eclipse.jetty.client.Result;
 final class BackendCall implements Request.BeginListener, Response.CompleteListener {
     private final Backend backend;
     private final Balancer balancer;
+    private final boolean byRoute;
     private long startNanos;
     private volatile boolean started;
     private volatile boolean began;
@@ -26,10 +27,20 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
     private volatile boolean clientFailed;
     private UpstreamContent body;
 
-    /** An attempt at this backend, not yet sent. */
-    BackendCall(Backend backend, Balancer balancer) {
+    /**
+     * An attempt at this backend, not yet sent.
+     *
+     * @param byRoute whether the request's session chose the backend (rather than the algorithm)
+     */
+    BackendCall(Backend backend, Balancer balancer, boolean byRoute) {
         this.backend = backend;
         this.balancer = balancer;
+        this.byRoute = byRoute;
+    }
+
+    /** Whether the request's session chose the backend; else the algorithm did, and the session is bound anew. */
+    boolean byRoute() {
+        return byRoute;
     }
 
     /** The request is being sent: it is in flight from now until {@link #onComplete}. */

@@ -1,7 +1,9 @@
 package dev.jlb.web.proxy;
 
 import dev.jlb.balancer.Backend;
+import dev.jlb.balancer.BackendPool;
 import dev.jlb.balancer.Balancer;
+import dev.jlb.config.BalancingPolicy;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.web.JsonErrors;
 import jakarta.servlet.ReadListener;
@@ -41,6 +43,10 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private transient RequestScreen screen;
     private transient Retries retries;
     private transient ErrorReplies errors;
+    private transient StickySessions sessions;
+    /** The request's key for the algorithm, or {@code null} when it routes by none. */
+    private transient RequestKeys keys;
+
     private int contextPathLength;
     private boolean onJetty;
 
@@ -50,14 +56,19 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (balancer == null) {
             throw new UnavailableException("jlb did not start; the log says why");
         }
+        String contextPath = config.getServletContext().getContextPath();
+        contextPathLength = contextPath.length();
+        BalancingPolicy balancing = balancer.config().balancing();
+        sessions = new StickySessions(balancing.sticky(), balancing.stickyCookie(), contextPath);
+        keys = balancer.pool().algorithm().usesKey() ? new RequestKeys(balancing.hashKey(), contextPathLength) : null;
         String via = config.getInitParameter("viaHost");
         headers = new ForwardingHeaders(
                 balancer.config().forwardedBy(),
                 via == null ? balancer.config().forwardedBy() : via,
                 Boolean.parseBoolean(config.getInitParameter("preserveHost")),
-                config.getInitParameter("hostHeader"));
+                config.getInitParameter("hostHeader"),
+                sessions.cookieName());
         screen = new RequestScreen(balancer.config().maxRequestBodySize());
-        contextPathLength = config.getServletContext().getContextPath().length();
         onJetty = ResponseAbort.containerAbortsOnSendError(
                 config.getServletContext().getServerInfo());
         retries = new Retries(balancer);
@@ -125,11 +136,17 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
 
     @Override
     protected String rewriteTarget(HttpServletRequest clientRequest) {
-        Backend backend = balancer.pool().pick();
+        BackendPool pool = balancer.pool();
+        String route = sessions.requestedRoute(clientRequest);
+        Backend backend = route == null ? null : pool.byRoute(route);
+        boolean byRoute = backend != null;
         if (backend == null) {
-            return null;
+            backend = keys == null ? pool.pick() : pool.pick(keys.hash(clientRequest));
+            if (backend == null) {
+                return null;
+            }
         }
-        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer));
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer, byRoute));
         balancer.requestProxied();
         return backend.origin().toString();
     }
@@ -260,8 +277,13 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
                     new InvalidAnswerException("101 Switching Protocols to a request that asked for no upgrade"));
             return;
         }
-        call(clientRequest).responseHeadersReceived(serverResponse.getStatus());
+        BackendCall call = call(clientRequest);
+        call.responseHeadersReceived(serverResponse.getStatus());
         ForwardingHeaders.copyResponse(serverResponse, proxyResponse);
+        if (sessions.usesCookie() && !call.byRoute()) {
+            // The algorithm chose: the session is bound to this backend from now on.
+            proxyResponse.addHeader("Set-Cookie", sessions.cookie(call.backend(), clientRequest.isSecure()));
+        }
         if (onJetty
                 && serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) < 0
                 && "HTTP/1.1".equals(clientRequest.getProtocol())) {
@@ -389,7 +411,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (retry == null) {
             return false;
         }
-        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(retry.backend(), balancer));
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(retry.backend(), balancer, false));
         Request request =
                 newProxyRequest(clientRequest, retry.backend().origin().toString());
         copyRequestHeaders(clientRequest, request);

@@ -46,18 +46,22 @@ final class ForwardingHeaders {
     private final String via;
     private final boolean preserveHost;
     private final String hostHeader;
+    private final String ownCookie;
 
     /**
      * @param forwardedBy  the value of {@code X-Forwarded-By}
      * @param viaPseudonym the name in {@code Via}
      * @param preserveHost whether the backend gets the client's {@code Host} (else its own authority)
      * @param hostHeader   a {@code Host} to send instead, or {@code null}
+     * @param ownCookie    jlb's own session cookie, kept from the backends, or {@code null}
      */
-    ForwardingHeaders(String forwardedBy, String viaPseudonym, boolean preserveHost, String hostHeader) {
+    ForwardingHeaders(
+            String forwardedBy, String viaPseudonym, boolean preserveHost, String hostHeader, String ownCookie) {
         this.forwardedBy = new HttpField(X_FORWARDED_BY, forwardedBy);
         this.via = " " + viaPseudonym;
         this.preserveHost = preserveHost;
         this.hostHeader = hostHeader;
+        this.ownCookie = ownCookie;
     }
 
     /**
@@ -91,6 +95,13 @@ final class ForwardingHeaders {
                 case HOST -> {
                     if (preserveHost) {
                         copy(client, name, known, upstream);
+                    }
+                }
+                case COOKIE -> {
+                    if (ownCookie == null) {
+                        copy(client, name, known, upstream);
+                    } else {
+                        copyCookiesBut(client, name, upstream);
                     }
                 }
                 default -> {
@@ -151,6 +162,19 @@ final class ForwardingHeaders {
                     || WRITTEN_BY_PROXY.contains(known);
         }
         return dashed.equalsIgnoreCase(X_BACKEND_SERVER) || dashed.equalsIgnoreCase(X_FORWARDED_BY);
+    }
+
+    /** Copies the {@code Cookie} headers without jlb's own cookie, which is none of the backend's business. */
+    private void copyCookiesBut(HttpServletRequest client, String name, HttpFields.Mutable upstream) {
+        for (Enumeration<String> values = client.getHeaders(name); values.hasMoreElements(); ) {
+            String value = values.nextElement();
+            if (value != null && Cookies.contains(value, ownCookie)) {
+                value = Cookies.without(value, ownCookie);
+            }
+            if (value != null) {
+                upstream.add(HttpHeader.COOKIE, value);
+            }
+        }
     }
 
     private static void copy(HttpServletRequest client, String name, HttpHeader known, HttpFields.Mutable upstream) {
