@@ -58,6 +58,7 @@ public final class TestServer implements AutoCloseable {
     private final List<String> requestIds = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
     private volatile int forcedStatus;
+    private volatile int extraDelayMillis;
     private volatile boolean dropRequests;
     private Server server;
     private ServerConnector connector;
@@ -122,6 +123,11 @@ public final class TestServer implements AutoCloseable {
         return name;
     }
 
+    /** Makes every answer (but {@code /health}) come this much later, as a slow JVM's would; 0 for none. */
+    public void delayEveryRequest(int millis) {
+        this.extraDelayMillis = millis;
+    }
+
     /** Makes {@code /health} answer 200 (true) or 503 (false). */
     public void setHealthy(boolean healthy) {
         this.healthy = healthy;
@@ -178,7 +184,7 @@ public final class TestServer implements AutoCloseable {
                 return true;
             }
             Body body = readBody(request);
-            int delay = Math.min(intParam(query, "delay_ms", 0), MAX_DELAY_MS);
+            int delay = Math.min(intParam(query, "delay_ms", 0) + extraDelayMillis, MAX_DELAY_MS);
             Runnable answer = () -> answer(request, response, callback, query, body);
             if (delay > 0) {
                 // The answer's own callback reports how it went; the future has nothing more to say.
