@@ -13,8 +13,9 @@ public final class Algorithms {
             case WEIGHTED_ROUND_ROBIN -> WeightedRoundRobin.create();
             case LEAST_CONNECTIONS -> LeastConnections.create(options.random());
             case RANDOM -> RandomChoice.create(options.random());
-            case LEAST_REQUEST, PEAK_EWMA, CONSISTENT_HASH ->
-                throw new UnsupportedOperationException(name.configName() + " is not written yet");
+            case LEAST_REQUEST -> LeastRequest.create(options.random());
+            case PEAK_EWMA -> PeakEwmaChoice.create(options.random(), options.nanoClock());
+            case CONSISTENT_HASH -> throw new UnsupportedOperationException(name.configName() + " is not written yet");
         };
     }
 

@@ -2,7 +2,6 @@ package dev.jlb.algorithm;
 
 import dev.jlb.config.AlgorithmName;
 import dev.jlb.view.BackendView;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>nginx runs the selection under a lock on every request. Here the cycle is computed once
  * per snapshot (weights divided by their greatest common divisor first) and the request path
- * only indexes it with one shared counter.
+ * only indexes it with one shared counter, kept across rebuilds.
+ *
+ * <p>Slow start scales each weight by the backend's warmth in tenths (1 to 10): the cycle is
+ * built on weight x warmth/100. With every backend warm the common divisor takes the factor 10
+ * out again, so the cycle is the one of the configured weights.
  */
 public final class WeightedRoundRobin implements Algorithm {
     private final AtomicInteger next;
@@ -39,9 +42,7 @@ public final class WeightedRoundRobin implements Algorithm {
 
     @Override
     public <B extends BackendView> Picker<B> pickerFor(List<B> eligible) {
-        List<B> cycle = cycle(eligible);
-        int length = cycle.size();
-        return key -> cycle.get(Integer.remainderUnsigned(next.getAndIncrement(), length));
+        return new CyclePicker<>(toString(), eligible.size(), cycle(eligible), next);
     }
 
     @Override
@@ -49,42 +50,13 @@ public final class WeightedRoundRobin implements Algorithm {
         return "weighted_round_robin";
     }
 
-    /** One cycle of nginx's smooth weighted selection, one entry per pick. */
+    /** One cycle of nginx's smooth weighted selection on weight x warmth/100, one entry per pick. */
     static <B extends BackendView> List<B> cycle(List<B> backends) {
-        int n = backends.size();
-        int[] weights = new int[n];
-        int divisor = 0;
-        for (int i = 0; i < n; i++) {
-            weights[i] = backends.get(i).weight();
-            divisor = gcd(divisor, weights[i]);
+        long[] weights = new long[backends.size()];
+        for (int i = 0; i < weights.length; i++) {
+            BackendView backend = backends.get(i);
+            weights[i] = (long) backend.weight() * Shares.tenths(backend.warmth());
         }
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            weights[i] /= divisor;
-            total += weights[i];
-        }
-        List<B> cycle = new ArrayList<>(total);
-        long[] current = new long[n];
-        for (int pick = 0; pick < total; pick++) {
-            int best = 0;
-            for (int i = 0; i < n; i++) {
-                current[i] += weights[i];
-                if (current[i] > current[best]) {
-                    best = i;
-                }
-            }
-            current[best] -= total;
-            cycle.add(backends.get(best));
-        }
-        return List.copyOf(cycle);
-    }
-
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
+        return SmoothCycle.of(backends, weights);
     }
 }

@@ -61,4 +61,55 @@ class LeastConnectionsTest {
         assertEquals(0, first.inFlight());
         assertEquals(0, second.inFlight());
     }
+
+    @Test
+    void comparesRequestsInFlightPerUnitOfWarmth() {
+        List<TestBackend> backends = named(2);
+        load(backends.get(0), 5);
+        load(backends.get(1), 3);
+        backends.get(1).warmth(500);
+        // 5 per 1000 is less than 3 per 500: the busier warm backend wins.
+        Picker<TestBackend> picker = LeastConnections.create(scripted(1)).pickerFor(backends);
+        assertSame(backends.get(0), picker.pick(0));
+    }
+
+    @Test
+    void aBackendAtATenthOfItsWarmthIsGivenATenthOfTheLoad() {
+        List<TestBackend> backends = named(3);
+        backends.get(2).warmth(100);
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(backends);
+        // Requests that never end: each backend ends up holding load in proportion to its warmth.
+        for (int i = 0; i < 2100; i++) {
+            picker.pick(0).started();
+        }
+        assertEquals(1000, backends.get(0).inFlight(), 1);
+        assertEquals(1000, backends.get(1).inFlight(), 1);
+        assertEquals(100, backends.get(2).inFlight(), 1);
+    }
+
+    @Test
+    void aBackendBackAtFullWarmthIsGivenExactlyItsShare() {
+        List<TestBackend> backends = named(3);
+        backends.get(2).warmth(100);
+        backends.get(2).warmth(1000);
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(backends);
+        for (int i = 0; i < 2100; i++) {
+            picker.pick(0).started();
+        }
+        backends.forEach(b -> assertEquals(700, b.inFlight()));
+    }
+
+    @Test
+    void breaksTiesPerUnitOfWarmthInTurn() {
+        List<TestBackend> backends = named(3);
+        load(backends.get(0), 2);
+        load(backends.get(1), 4);
+        backends.get(0).warmth(500);
+        load(backends.get(2), 9);
+        Picker<TestBackend> picker = LeastConnections.create(scripted(0)).pickerFor(backends);
+        // a (2 per 500) and b (4 per 1000) tie; c (9 per 1000) never wins, and a scan starting
+        // at c reaches a first.
+        assertEquals(List.of("a", "b", "a", "a", "b", "a"), picks(picker, 6));
+        assertEquals("least_connections over 3 (by warmth)", picker.toString());
+    }
 }

@@ -56,4 +56,46 @@ class WeightedRoundRobinTest {
                 WeightedRoundRobin.startingAt(Integer.MAX_VALUE - 1).pickerFor(weighted(5, 1, 1));
         assertEquals(10, picks(picker, 10).size());
     }
+
+    @Test
+    void aBackendAtATenthOfItsWarmthGetsATenthOfItsWeight() {
+        List<TestBackend> backends = weighted(5, 1, 1);
+        backends.get(2).warmth(100);
+        // Weights 50, 10, 1: c takes one pick in 61 instead of one in 7.
+        Picker<TestBackend> picker = WeightedRoundRobin.create().pickerFor(backends);
+        assertEquals(Map.of("a", 500, "b", 100, "c", 10), counts(picker, 610));
+    }
+
+    @Test
+    void warmthScalesTheWeightsBeforeTheirCommonDivisor() {
+        List<TestBackend> backends = weighted(5, 1, 1);
+        backends.get(0).warmth(200);
+        // 5 x 2, 1 x 10, 1 x 10 is 1, 1, 1 after the divisor: plain turns.
+        assertEquals(
+                List.of("a", "b", "c"),
+                WeightedRoundRobin.cycle(backends).stream()
+                        .map(TestBackend::name)
+                        .toList());
+    }
+
+    @Test
+    void aBackendBackAtFullWarmthGetsExactlyItsShare() {
+        List<TestBackend> backends = weighted(5, 1, 1);
+        backends.get(2).warmth(100);
+        assertEquals(61, WeightedRoundRobin.cycle(backends).size());
+        backends.get(2).warmth(1000);
+        assertEquals(
+                List.of("a", "a", "b", "a", "c", "a", "a"),
+                WeightedRoundRobin.cycle(backends).stream()
+                        .map(TestBackend::name)
+                        .toList());
+    }
+
+    @Test
+    void saysWhatItIs() {
+        assertEquals("weighted_round_robin", WeightedRoundRobin.create().toString());
+        assertEquals(
+                "weighted_round_robin over 3 (cycle of 7)",
+                WeightedRoundRobin.create().pickerFor(weighted(5, 1, 1)).toString());
+    }
 }
