@@ -43,7 +43,7 @@ class ConcurrentPicksTest {
     @EnumSource(
             value = AlgorithmName.class,
             mode = EnumSource.Mode.EXCLUDE,
-            names = {"LEAST_REQUEST", "PEAK_EWMA", "CONSISTENT_HASH"})
+            names = {"CONSISTENT_HASH"})
     void picksStayValidWhileTheMembershipChanges(AlgorithmName name) throws Exception {
         ManualScheduler scheduler = new ManualScheduler();
         LongAdder inFlight = new LongAdder();
