@@ -104,15 +104,19 @@ class SessionsAndSlowStartTest {
         health(returning, true);
         assertEquals(100, returning.warmth());
         assertEquals("0.1", returning.effectiveWeight().toPlainString());
+        // Weights x warmth 10, 10, 1 make a cycle of 21: a tenth of its share.
+        assertEquals(1, picks(21).get(returning));
 
         scheduler.advance(WINDOW.dividedBy(3));
         assertEquals(400, returning.warmth(), "a third of the way: 0.1 + 0.9/3");
+        assertEquals(4, picks(24).get(returning));
 
         scheduler.advance(WINDOW.dividedBy(3));
         assertEquals(700, returning.warmth());
 
         scheduler.advance(WINDOW.dividedBy(3));
         assertEquals(BackendView.WARM, returning.warmth());
+        assertEquals(Map.of(backends.get(0), 10, backends.get(1), 10, returning, 10), picks(30));
         assertEquals("1", returning.effectiveWeight().toPlainString());
     }
 
