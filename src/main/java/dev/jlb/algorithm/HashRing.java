@@ -21,7 +21,7 @@ import java.util.List;
  * (the spread of a share is about 1/sqrt(points)); the bound keeps 1,000 backends to 2 MiB of
  * points. A lookup reads an index of the key's top bits, then one or two points: constant time.
  */
-final class HashRing implements Placement {
+final class HashRing {
     /** Points per unit of weight (after the common divisor), when the total allows. */
     static final int POINTS_PER_UNIT = 1024;
 
@@ -95,8 +95,8 @@ final class HashRing implements Placement {
         return new HashRing(points, index, shift);
     }
 
-    @Override
-    public int position(long key) {
+    /** The key's position: the first point at or after it, clockwise. */
+    int position(long key) {
         int i = index[(int) ((key ^ Long.MIN_VALUE) >>> shift)];
         while (i < points.length && points[i] < key) {
             i++;
@@ -104,13 +104,13 @@ final class HashRing implements Placement {
         return i == points.length ? 0 : i;
     }
 
-    @Override
-    public int owner(int position) {
+    /** The backend (its index in the order of the routes given) that owns a position. */
+    int owner(int position) {
         return (int) (points[position] & OWNER_MASK);
     }
 
-    @Override
-    public int size() {
+    /** The number of positions: the points. */
+    int size() {
         return points.length;
     }
 
