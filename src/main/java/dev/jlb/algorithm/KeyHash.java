@@ -43,9 +43,4 @@ public final class KeyHash {
         }
         return h;
     }
-
-    @Override
-    public String toString() {
-        return "KeyHash[FNV-1a 64 + fmix64]";
-    }
 }

@@ -2,6 +2,7 @@ package dev.jlb.algorithm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -134,5 +135,12 @@ class AllAlgorithmsTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertTrue(allocated < 1024, allocated + " bytes for 100,000 hashes");
         assertTrue(sink != 1);
+    }
+
+    @Test
+    void theEmptyPickerAndTheRandomnessSayWhatTheyAre() {
+        assertEquals("no backend", Picker.none().toString());
+        assertNull(Picker.none().pick(1));
+        assertEquals("thread-local random", RandomSource.threadLocal().toString());
     }
 }
