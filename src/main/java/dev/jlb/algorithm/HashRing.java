@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>1,024 points per unit of weight keep a backend's share within a few per cent of its weight
  * (the spread of a share is about 1/sqrt(points)); the bound keeps 1,000 backends to 2 MiB of
- * points. A lookup reads an index of the key's top bits, then one or two points: constant time.
+ * points and 512 KiB of index, with 262 points each. A lookup reads the index entry of the key's
+ * top bits, then passes a point or two on average: constant expected time.
  */
 final class HashRing {
     /** Points per unit of weight (after the common divisor), when the total allows. */
@@ -35,7 +36,7 @@ final class HashRing {
 
     private final long[] points;
     /**
-     * For each value of a key's top bits (about half as many values as points), the first point
+     * For each value of a key's top bits (between half as many values as points and as many), the first point
      * at or after them: a lookup starts there and passes a point or two.
      */
     private final int[] index;
