@@ -10,6 +10,7 @@ import java.util.List;
  * outlive a rebuild (a round-robin position) lives in the algorithm, not in the picker.
  */
 public interface Algorithm {
+    /** The rule's name, as configured. */
     AlgorithmName name();
 
     /**

@@ -15,7 +15,7 @@ public final class Algorithms {
             case RANDOM -> RandomChoice.create(options.random());
             case LEAST_REQUEST -> LeastRequest.create(options.random());
             case PEAK_EWMA -> PeakEwmaChoice.create(options.random(), options.nanoClock());
-            case CONSISTENT_HASH -> throw new UnsupportedOperationException(name.configName() + " is not written yet");
+            case CONSISTENT_HASH -> ConsistentHash.create(options.totalInFlight(), options.hashBalanceFactor());
         };
     }
 

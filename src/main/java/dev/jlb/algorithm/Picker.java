@@ -10,7 +10,17 @@ package dev.jlb.algorithm;
 public interface Picker<B> {
     /** The picker of an empty set: there is no backend to choose. */
     static <B> Picker<B> none() {
-        return key -> null;
+        return new Picker<>() {
+            @Override
+            public B pick(long key) {
+                return null;
+            }
+
+            @Override
+            public String toString() {
+                return "no backend";
+            }
+        };
     }
 
     /**

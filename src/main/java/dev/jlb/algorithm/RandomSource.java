@@ -10,6 +10,16 @@ public interface RandomSource {
 
     /** Thread-local randomness: no contention between request threads. */
     static RandomSource threadLocal() {
-        return bound -> ThreadLocalRandom.current().nextInt(bound);
+        return new RandomSource() {
+            @Override
+            public int nextInt(int bound) {
+                return ThreadLocalRandom.current().nextInt(bound);
+            }
+
+            @Override
+            public String toString() {
+                return "thread-local random";
+            }
+        };
     }
 }

@@ -40,10 +40,7 @@ class ConcurrentPicksTest {
     }
 
     @ParameterizedTest
-    @EnumSource(
-            value = AlgorithmName.class,
-            mode = EnumSource.Mode.EXCLUDE,
-            names = {"CONSISTENT_HASH"})
+    @EnumSource(AlgorithmName.class)
     void picksStayValidWhileTheMembershipChanges(AlgorithmName name) throws Exception {
         ManualScheduler scheduler = new ManualScheduler();
         LongAdder inFlight = new LongAdder();
@@ -100,7 +97,12 @@ class ConcurrentPicksTest {
                     flaky.health().endCheck(next % 3 != 0, 0, 1, 1, 1);
                     pool.rebuild();
                     if (pool.backends().size() > 6) {
-                        pool.remove(pool.backends().get(3).address());
+                        try {
+                            pool.remove(pool.backends().get(3).address());
+                        } catch (BackendPool.RefusedException gone) {
+                            // Its last request ended meanwhile and it left on its own: as it should.
+                            assertEquals(BackendPool.Refusal.UNKNOWN, gone.refusal());
+                        }
                     }
                 }
                 return null;
