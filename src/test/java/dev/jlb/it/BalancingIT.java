@@ -85,6 +85,42 @@ class BalancingIT {
         }
     }
 
+    /** Ten concurrent requests with one hot key; returns how many backends answered them. */
+    private static int backendsForAHotKey(String factor) throws Exception {
+        try (Backends backends = Backends.start(5);
+                RunningBalancer balancer = RunningBalancer.inFrontOf(
+                        backends.all(),
+                        Map.of("algorithm", "consistent_hash", "hashKey", "query:user", "hashBalanceFactor", factor))) {
+            ExecutorService threads = Executors.newFixedThreadPool(10);
+            try {
+                List<Future<String>> answers = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    answers.add(threads.submit(() -> Http.get(balancer.uri("/hot?user=celebrity&delay_ms=1500"))
+                            .headers()
+                            .firstValue("X-Backend-Server")
+                            .orElseThrow()));
+                    // One at a time into flight, so that each sees the load of those before it.
+                    int inFlight = i + 1;
+                    await().atMost(Duration.ofSeconds(5)).until(() -> balancer.connectionsInFlight() == inFlight);
+                }
+                java.util.Set<String> used = new java.util.HashSet<>();
+                for (Future<String> answer : answers) {
+                    used.add(answer.get(30, TimeUnit.SECONDS));
+                }
+                return used.size();
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aHotKeySpillsOverToOtherBackendsUnderTheLoadBoundAndStaysOnOneWithout() throws Exception {
+        // 125%: a backend takes at most ceil(1.25 x (m + 1) / 5) in flight, so ten at once need four.
+        assertTrue(backendsForAHotKey("125") >= 4, "the bound did not spread a hot key");
+        assertEquals(1, backendsForAHotKey("0"), "without the bound one key stays on one backend");
+    }
+
     /** Sends {@code total} requests from {@code clients} concurrent clients; returns the requests per backend. */
     private static Map<String, Integer> underLoad(RunningBalancer balancer, int clients, int total) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(clients);
