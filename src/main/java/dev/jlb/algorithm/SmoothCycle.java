@@ -10,9 +10,16 @@ import java.util.List;
  *
  * <p>nginx runs the selection under a lock on every request; here it runs once per snapshot, with
  * the weights divided by their greatest common divisor first, and the request path only indexes
- * the cycle with a counter. Building costs the number of backends times the cycle's length.
+ * the cycle with a counter. Building costs the number of backends times the cycle's length, so
+ * the length is bounded: weights whose reduced sum exceeds {@link #MAX_LENGTH} (1,000 backends with
+ * co-prime weights up to 1,000, or one of them in a slow start) are scaled down to about that sum
+ * first, each at least 1. The shares are then right to within one pick per cycle of 65,536, and
+ * a rebuild at 1,000 backends takes tens of milliseconds rather than seconds.
  */
 final class SmoothCycle {
+    /** The longest cycle built exactly. */
+    static final int MAX_LENGTH = 1 << 16;
+
     private SmoothCycle() {}
 
     /**
@@ -23,12 +30,13 @@ final class SmoothCycle {
     static <B> List<B> of(List<B> backends, long[] weights) {
         int n = backends.size();
         long[] reduced = Shares.reduce(weights.clone());
-        long sum = 0;
-        for (long weight : reduced) {
-            sum += weight;
-        }
-        if (sum > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("cycle of " + sum + " picks (expected: fewer than 2^31)");
+        long sum = sum(reduced);
+        if (sum > MAX_LENGTH) {
+            for (int i = 0; i < n; i++) {
+                reduced[i] = Math.max(1, Math.round((double) reduced[i] * MAX_LENGTH / sum));
+            }
+            reduced = Shares.reduce(reduced);
+            sum = sum(reduced);
         }
         int total = (int) sum;
         List<B> cycle = new ArrayList<>(total);
@@ -46,5 +54,13 @@ final class SmoothCycle {
             cycle.add(backends.get(best));
         }
         return List.copyOf(cycle);
+    }
+
+    private static long sum(long[] weights) {
+        long sum = 0;
+        for (long weight : weights) {
+            sum += weight;
+        }
+        return sum;
     }
 }

@@ -4,6 +4,7 @@ import static dev.jlb.algorithm.Backends.counts;
 import static dev.jlb.algorithm.Backends.picks;
 import static dev.jlb.algorithm.Backends.weighted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Collections;
 import java.util.List;
@@ -97,5 +98,33 @@ class WeightedRoundRobinTest {
         assertEquals(
                 "weighted_round_robin over 3 (cycle of 7)",
                 WeightedRoundRobin.create().pickerFor(weighted(5, 1, 1)).toString());
+    }
+
+    @Test
+    void aHugeCycleIsBoundedAndKeepsTheSharesWithinOnePickInSixtyFiveThousand() {
+        int[] weights = new int[1000];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = i + 1;
+        }
+        List<TestBackend> backends = weighted(weights);
+        backends.get(500).warmth(100);
+        long[] effective = new long[backends.size()];
+        long total = 0;
+        for (int i = 0; i < effective.length; i++) {
+            effective[i] = (long) backends.get(i).weight() * backends.get(i).warmth() / 100;
+            total += effective[i];
+        }
+        List<TestBackend> cycle = SmoothCycle.of(backends, effective);
+        assertTrue(cycle.size() <= SmoothCycle.MAX_LENGTH + backends.size(), "cycle of " + cycle.size());
+        java.util.Map<TestBackend, Integer> counts = new java.util.HashMap<>();
+        cycle.forEach(b -> counts.merge(b, 1, Integer::sum));
+        for (int i = 0; i < backends.size(); i++) {
+            double expected = (double) effective[i] / total * cycle.size();
+            assertEquals(
+                    expected,
+                    counts.getOrDefault(backends.get(i), 0),
+                    1.0,
+                    backends.get(i).name());
+        }
     }
 }
