@@ -128,7 +128,7 @@ final class LauncherOptions {
                     Setting.HASH_BALANCE_FACTOR,
                     null,
                     "<PERCENT>",
-                    "bound on a backend's load under consistent_hash, in % of",
+                    "bound on a backend's load under consistent_hash, in %% of",
                     "the mean; 0 turns the bound off [default: 125]"),
             new SettingOption(
                     Setting.SLOW_START,

@@ -112,9 +112,12 @@ class DashboardIT {
                 assertEquals("healthy", field(backend, "health"));
                 assertEquals("enabled", field(backend, "state"));
                 assertEquals("1", field(backend, "weight"));
+                assertEquals("1", field(backend, "effective-weight"));
+                assertEquals(balancer.backendStats(backend).getString("route"), field(backend, "route"));
                 assertEquals("0", field(backend, "connections"));
             }
             assertEquals("round_robin", browser.findElement(By.id("algorithm")).getText());
+            assertEquals("none", browser.findElement(By.id("sticky")).getText());
             assertEquals("ok", browser.findElement(By.id("status")).getText());
 
             // Its /health fails: the page says so within a few seconds (two checks plus a poll).

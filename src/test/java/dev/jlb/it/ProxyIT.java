@@ -245,8 +245,9 @@ class ProxyIT {
                 "application/json",
                 statsResponse.headers().firstValue("Content-Type").orElseThrow());
         JsonObject stats = json(statsResponse);
-        assertEquals(Set.of("algorithm", "uptime_seconds", "total_requests", "backends"), stats.keySet());
+        assertEquals(Set.of("algorithm", "sticky", "uptime_seconds", "total_requests", "backends"), stats.keySet());
         assertEquals("round_robin", stats.getString("algorithm"));
+        assertEquals("none", stats.getString("sticky"));
         assertTrue(stats.getInt("uptime_seconds") >= 0);
         for (var value : stats.getJsonArray("backends")) {
             JsonObject backend = value.asJsonObject();
@@ -257,6 +258,8 @@ class ProxyIT {
                             "state",
                             "connections",
                             "weight",
+                            "effective_weight",
+                            "route",
                             "response_time_ms",
                             "last_health_check",
                             "requests",
@@ -269,6 +272,8 @@ class ProxyIT {
             assertEquals(0, backend.getInt("retries"));
             assertEquals("enabled", backend.getString("state"));
             assertEquals(1, backend.getInt("weight"));
+            assertEquals(1, backend.getInt("effective_weight"));
+            assertTrue(backend.getString("route").matches("[0-9a-f]{12}"));
             assertTrue(backend.getBoolean("healthy"));
         }
     }
