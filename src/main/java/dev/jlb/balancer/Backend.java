@@ -58,7 +58,7 @@ public final class Backend implements BackendView, Monitored {
     public Backend(BackendSpec spec, boolean assumedHealthy) {
         this.address = spec.address();
         this.authority = address.toString();
-        this.origin = URI.create("http://" + authority);
+        this.origin = URI.create(spec.origin());
         this.route = spec.routeId();
         this.weight = spec.weight();
         this.health = new HealthState(assumedHealthy);
@@ -75,6 +75,7 @@ public final class Backend implements BackendView, Monitored {
     }
 
     /** {@code http://HOST:PORT}, where its requests go, parsed once. */
+    @Override
     public URI origin() {
         return origin;
     }

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  *
  * @param route its {@code ROUTE}, 1-64 of {@code [A-Za-z0-9_-]}, or {@code null} for the one
  *              derived from its address (see {@link #routeId()})
+ * @param tls   whether it is reached over TLS (written {@code https://HOST:PORT})
  */
-public record BackendSpec(BackendAddress address, int weight, String route) {
+public record BackendSpec(BackendAddress address, int weight, String route, boolean tls) {
     public static final int MAX_WEIGHT = 1000;
     private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -26,9 +27,19 @@ public record BackendSpec(BackendAddress address, int weight, String route) {
         }
     }
 
-    /** A backend without a route of its own. */
+    /** A plain HTTP backend without a route of its own. */
     public BackendSpec(BackendAddress address, int weight) {
-        this(address, weight, null);
+        this(address, weight, null, false);
+    }
+
+    /** A plain HTTP backend. */
+    public BackendSpec(BackendAddress address, int weight, String route) {
+        this(address, weight, route, false);
+    }
+
+    /** {@code http://HOST:PORT} or {@code https://HOST:PORT}: where its requests go. */
+    public String origin() {
+        return (tls ? "https://" : "http://") + address;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jlb.config;
 
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param adminToken         the bearer token of /lb-admin; empty when /lb-admin is off
  * @param monitorAllow       the client addresses allowed to the monitoring endpoints
  * @param balancing          sticky sessions, consistent hashing's key and bound, slow start
+ * @param backendTrust       the CAs that https backends are checked against, or {@code null} for the JVM's
  */
 public record BalancerConfig(
         List<BackendSpec> backends,
@@ -35,7 +37,8 @@ public record BalancerConfig(
         String forwardedBy,
         String adminToken,
         AddressRanges monitorAllow,
-        BalancingPolicy balancing) {
+        BalancingPolicy balancing,
+        KeyStore backendTrust) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
@@ -87,7 +90,8 @@ public record BalancerConfig(
                         parse(sources, Setting.STICKY_COOKIE, ValueParsers::tokenName),
                         parse(sources, Setting.HASH_KEY, HashKey::parse),
                         parse(sources, Setting.HASH_BALANCE_FACTOR, ValueParsers::balanceFactor),
-                        parse(sources, Setting.SLOW_START, ValueParsers::secondsOrZero)));
+                        parse(sources, Setting.SLOW_START, ValueParsers::secondsOrZero)),
+                parse(sources, Setting.BACKEND_TRUST, TrustBundles::read));
     }
 
     private static Long boundedBytes(String text, long max) {
@@ -121,7 +125,8 @@ public record BalancerConfig(
     /** The backends as {@code HOST:PORT[=WEIGHT][@ROUTE]}, comma-separated, for logs. */
     public String describeBackends() {
         return backends.stream()
-                .map(b -> b.address()
+                .map(b -> (b.tls() ? "https://" : "")
+                        + b.address()
                         + (b.weight() == 1 ? "" : "=" + b.weight())
                         + (b.route() == null ? "" : "@" + b.route()))
                 .collect(Collectors.joining(", "));

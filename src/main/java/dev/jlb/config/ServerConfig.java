@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param clientTimeout        idle timeout of client connections
  * @param maxRequestHeaderSize largest request line plus headers, in bytes
  * @param shutdownGrace        how long requests in flight may take to finish at shutdown
+ * @param tls                  HTTPS, or {@code null} for none
  */
-public record ServerConfig(int port, Duration clientTimeout, int maxRequestHeaderSize, Duration shutdownGrace) {
+public record ServerConfig(
+        int port, Duration clientTimeout, int maxRequestHeaderSize, Duration shutdownGrace, TlsSettings tls) {
     /**
      * Resolves the launcher's server settings from the sources, in their precedence.
      *
@@ -25,6 +27,7 @@ public record ServerConfig(int port, Duration clientTimeout, int maxRequestHeade
                         sources,
                         Setting.MAX_REQUEST_HEADER_SIZE,
                         text -> ValueParsers.integer(text, 1024, 1024 * 1024)),
-                BalancerConfig.parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds));
+                BalancerConfig.parse(sources, Setting.SHUTDOWN_GRACE, ValueParsers::seconds),
+                TlsSettings.resolve(sources));
     }
 }

@@ -34,6 +34,17 @@ public enum Setting {
     HASH_KEY("hashKey", "client_ip"),
     HASH_BALANCE_FACTOR("hashBalanceFactor", "125"),
     SLOW_START("slowStart", "0"),
+    /** CAs that https:// backends are checked against; empty for the JVM's. */
+    BACKEND_TRUST("backendTrust", ""),
+    /** PEM certificate chain the launcher serves HTTPS with (a container terminates TLS itself). */
+    TLS_CERT("tlsCert", ""),
+    TLS_KEY("tlsKey", ""),
+    TLS_KEYSTORE("tlsKeystore", ""),
+    TLS_KEYSTORE_PASSWORD("tlsKeystorePassword", ""),
+    /** The launcher's HTTPS port, when a certificate is given. */
+    TLS_PORT("tlsPort", "8443", true),
+    /** Whether the launcher's plain port answers 308 to the same URL on HTTPS. */
+    REDIRECT_HTTPS("redirectHttps", "false", true),
     /** The embedded launcher's port; a servlet container chooses its own. */
     PORT("port", "8080", true),
     /** The embedded launcher's idle timeout for client connections; a container has its own. */

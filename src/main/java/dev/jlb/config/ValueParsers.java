@@ -77,9 +77,16 @@ public final class ValueParsers {
         return List.copyOf(backends);
     }
 
-    /** Parses {@code HOST:PORT[=WEIGHT][@ROUTE]}. */
+    /** Parses {@code [https://]HOST:PORT[=WEIGHT][@ROUTE]}. */
     public static BackendSpec backend(String entry) {
         String rest = entry;
+        boolean tls = false;
+        if (rest.regionMatches(true, 0, "https://", 0, 8)) {
+            tls = true;
+            rest = rest.substring(8);
+        } else if (rest.regionMatches(true, 0, "http://", 0, 7)) {
+            rest = rest.substring(7);
+        }
         String route = null;
         int at = rest.lastIndexOf('@');
         if (at >= 0) {
@@ -97,7 +104,7 @@ public final class ValueParsers {
             weight = weight(rest.substring(equals + 1), entry);
         }
         try {
-            return new BackendSpec(BackendAddress.parse(address), weight, route);
+            return new BackendSpec(BackendAddress.parse(address), weight, route, tls);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (expected HOST:PORT[=WEIGHT][@ROUTE])");
         }
@@ -257,5 +264,14 @@ public final class ValueParsers {
             // reported below
         }
         throw new IllegalArgumentException("'" + text + "' is not 0 (off) or a percentage from 100 to 1000");
+    }
+
+    /** Parses {@code true} or {@code false}. */
+    public static boolean bool(String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
+        };
     }
 }

@@ -6,10 +6,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +29,14 @@ public final class HttpHealthChecker implements HealthChecker {
     private final HealthCheckPolicy policy;
     private final HttpClient client;
 
-    public HttpHealthChecker(HealthCheckPolicy policy) {
+    /**
+     * @param tls the TLS of https backends: the same trust as the proxy's
+     */
+    public HttpHealthChecker(HealthCheckPolicy policy, SslContextFactory.Client tls) {
         this.policy = policy;
-        this.client = new HttpClient();
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        this.client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         QueuedThreadPool threads = new QueuedThreadPool(8, 1);
         threads.setName("jlb-health");
         threads.setDaemon(true);
@@ -47,7 +55,7 @@ public final class HttpHealthChecker implements HealthChecker {
     @Override
     public void check(Monitored backend, Consumer<Outcome> done) {
         try {
-            client.newRequest(backend.address().host(), backend.address().port())
+            client.newRequest(backend.origin())
                     .method(HttpMethod.GET)
                     .path(policy.path())
                     .timeout(policy.timeout().toMillis(), TimeUnit.MILLISECONDS)

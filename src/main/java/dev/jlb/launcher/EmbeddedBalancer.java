@@ -1,6 +1,7 @@
 package dev.jlb.launcher;
 
 import dev.jlb.config.ServerConfig;
+import dev.jlb.config.TlsSettings;
 import dev.jlb.web.BalancerLifecycle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +13,14 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SecuredRedirectHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -30,12 +33,26 @@ public final class EmbeddedBalancer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ServerConnector secure;
+    private final CertificateRotation rotation;
     private final WebAppContext webapp;
 
-    private EmbeddedBalancer(Server server, ServerConnector connector, WebAppContext webapp) {
+    private EmbeddedBalancer(
+            Server server,
+            ServerConnector connector,
+            ServerConnector secure,
+            CertificateRotation rotation,
+            WebAppContext webapp) {
         this.server = server;
         this.connector = connector;
+        this.secure = secure;
+        this.rotation = rotation;
         this.webapp = webapp;
+    }
+
+    /** The HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return secure == null ? -1 : secure.getLocalPort();
     }
 
     /**
@@ -66,10 +83,20 @@ public final class EmbeddedBalancer implements AutoCloseable {
         // backend behind a laxer parser can be made to read a different request than this one.
         http.setHttpCompliance(
                 HttpCompliance.RFC9110.without("RFC9110_STRICT_EOL", HttpCompliance.Violation.LF_HEADER_TERMINATION));
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setPort(config.port());
-        connector.setIdleTimeout(config.clientTimeout().toMillis());
+        ServerConnector connector = Connectors.plain(server, http, config);
         server.addConnector(connector);
+        ServerConnector secure = null;
+        CertificateRotation rotation = null;
+        TlsSettings tls = config.tls();
+        if (tls != null) {
+            TlsCredentials credentials = TlsCredentials.load(tls);
+            SslContextFactory.Server ssl = Connectors.sslContext(credentials);
+            secure = Connectors.secure(server, http, config, ssl);
+            server.addConnector(secure);
+            http.setSecureScheme("https");
+            http.setSecurePort(tls.port());
+            rotation = CertificateRotation.watch(tls, ssl, TlsCredentials.fingerprint(tls));
+        }
 
         // No session or security handler: jlb's web.xml uses neither, and both would cost every request.
         WebAppContext webapp = new WebAppContext("/", null, null, null, new ErrorPageErrorHandler(), 0);
@@ -82,7 +109,11 @@ public final class EmbeddedBalancer implements AutoCloseable {
         webapp.setDefaultsDescriptor(null);
         // The webapp logs through the launcher's SLF4J, configured by its jetty-logging.properties.
         webapp.getProtectedClassMatcher().add("org.slf4j.");
-        server.setHandler(webapp);
+        // The plain port sends every request to HTTPS, with 308 so that the method and body stay.
+        server.setHandler(
+                tls != null && tls.redirectHttps()
+                        ? new SecuredRedirectHandler(webapp, HttpStatus.PERMANENT_REDIRECT_308)
+                        : webapp);
         // A stop first shuts the connector: no new connection is accepted, requests in flight (and
         // any that arrive on connections already open) are served with "Connection: close", idle
         // connections are closed; the webapp stops once all are closed or the grace period is over.
@@ -98,13 +129,17 @@ public final class EmbeddedBalancer implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
+            boolean plainOpen = connector.isOpen();
             stopQuietly(server);
+            if (rotation != null) {
+                rotation.close();
+            }
             if (causedBy(e, BindException.class)) {
-                throw new PortInUseException(config.port(), e);
+                throw new PortInUseException(secure != null && plainOpen ? tls.port() : config.port(), e);
             }
             throw new StartupException(rootMessage(e), e);
         }
-        return new EmbeddedBalancer(server, connector, webapp);
+        return new EmbeddedBalancer(server, connector, secure, rotation, webapp);
     }
 
     /** Copies the WAR that is packed inside the launcher jar to a temporary file. */
@@ -145,6 +180,9 @@ public final class EmbeddedBalancer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (rotation != null) {
+            rotation.close();
+        }
         server.stop();
     }
 

@@ -90,6 +90,10 @@ public final class Launcher implements Callable<Integer> {
         try {
             BalancerConfig.resolve(sources);
             server = ServerConfig.resolve(sources);
+            if (server.tls() != null) {
+                // Bad or mismatched certificate files stop the start here, naming the option.
+                TlsCredentials.load(server.tls());
+            }
             checkAccessLog(accessLog);
             checkWar(war);
         } catch (ConfigException e) {
@@ -107,7 +111,15 @@ public final class Launcher implements Callable<Integer> {
             EmbeddedBalancer balancer = EmbeddedBalancer.start(
                     war != null ? war : EmbeddedBalancer.embeddedWar(), server, options, accessLog);
             ShutdownSignals.stopGracefullyOn(balancer, demoBackends);
-            LOG.info("jlb listening on port {}: {}", balancer.port(), balancer.summary());
+            if (balancer.tlsPort() > 0) {
+                LOG.info(
+                        "jlb listening on port {} and, with TLS, on {}: {}",
+                        balancer.port(),
+                        balancer.tlsPort(),
+                        balancer.summary());
+            } else {
+                LOG.info("jlb listening on port {}: {}", balancer.port(), balancer.summary());
+            }
             balancer.join();
             return EXIT_OK;
         } catch (EmbeddedBalancer.PortInUseException e) {

@@ -135,7 +135,23 @@ final class LauncherOptions {
                     null,
                     "<SECONDS>",
                     "ramp-up of a backend that joins or returns; 0 is off",
-                    "[default: 0]"));
+                    "[default: 0]"),
+            new SettingOption(Setting.TLS_CERT, null, "<FILE>", "PEM certificate chain, served with --tls-key"),
+            new SettingOption(Setting.TLS_KEY, null, "<FILE>", "PEM private key (PKCS#8, PKCS#1 or SEC1; RSA or EC)"),
+            new SettingOption(
+                    Setting.TLS_KEYSTORE, null, "<FILE>", "PKCS#12 keystore, instead of --tls-cert/--tls-key"),
+            new SettingOption(
+                    Setting.TLS_KEYSTORE_PASSWORD, null, "<PASS>", "its password (also JLB_TLS_KEYSTORE_PASSWORD)"),
+            new SettingOption(
+                    Setting.TLS_PORT, null, "<PORT>", "HTTPS port, when a certificate is given [default: 8443]"),
+            new SettingOption(
+                    Setting.REDIRECT_HTTPS, null, null, "the plain port answers 308 to the same URL on HTTPS"),
+            new SettingOption(
+                    Setting.BACKEND_TRUST,
+                    null,
+                    "<FILE>",
+                    "PEM bundle or PKCS#12 of CAs that https backends are",
+                    "checked against [default: the JVM's trusted CAs]"));
 
     private LauncherOptions() {}
 
@@ -145,11 +161,15 @@ final class LauncherOptions {
             String[] names = option.shortName() == null
                     ? new String[] {option.setting().option()}
                     : new String[] {option.shortName(), option.setting().option()};
-            spec.addOption(OptionSpec.builder(names)
-                    .paramLabel(option.label())
-                    .description(option.description().toArray(new String[0]))
-                    .type(String.class)
-                    .build());
+            OptionSpec.Builder builder =
+                    OptionSpec.builder(names).description(option.description().toArray(new String[0]));
+            if (option.label() == null) {
+                // A flag: given means true.
+                builder.arity("0").type(boolean.class);
+            } else {
+                builder.paramLabel(option.label()).type(String.class);
+            }
+            spec.addOption(builder.build());
         }
         spec.addOption(OptionSpec.builder(ACCESS_LOG)
                 .paramLabel("<FILE>")
@@ -176,7 +196,9 @@ final class LauncherOptions {
         for (SettingOption option : SETTINGS) {
             String name = option.setting().option();
             if (parseResult.hasMatchedOption(name)) {
-                given.put(option.setting().param(), parseResult.matchedOptionValue(name, ""));
+                given.put(
+                        option.setting().param(),
+                        option.label() == null ? "true" : parseResult.matchedOptionValue(name, ""));
             }
         }
         return given;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,20 +17,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -63,6 +71,7 @@ public final class TestServer implements AutoCloseable {
     private Server server;
     private ServerConnector connector;
     private String name;
+    private KeyStore tlsKeyStore;
 
     public TestServer(String host, int port) {
         this.host = host;
@@ -74,6 +83,15 @@ public final class TestServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Serves HTTPS instead of HTTP from the next {@link #start()}, with the keystore's key (its
+     * password and the key's empty).
+     */
+    public synchronized TestServer tls(KeyStore keyStore) {
+        this.tlsKeyStore = keyStore;
+        return this;
+    }
+
     /** Starts listening; after {@link #stop()} it can be started again on the same port. */
     public synchronized TestServer start() throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
@@ -81,7 +99,18 @@ public final class TestServer implements AutoCloseable {
         server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        if (tlsKeyStore == null) {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tlsKeyStore);
+            ssl.setKeyStorePassword("");
+            ssl.setKeyManagerPassword("");
+            HttpConfiguration https = new HttpConfiguration(http);
+            https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            connector = new ServerConnector(
+                    server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        }
         connector.setHost(host);
         connector.setPort(name == null ? requestedPort : port());
         server.addConnector(connector);
@@ -263,6 +292,22 @@ public final class TestServer implements AutoCloseable {
                             callback::failed));
         }
 
+        /** For a request over TLS, the server name the client asked for (SNI); nothing over plain HTTP. */
+        private String tls(Request request) {
+            if (!(request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData data)) {
+                return "";
+            }
+            String sni = null;
+            if (data.sslSession() instanceof ExtendedSSLSession session) {
+                for (SNIServerName name : session.getRequestedServerNames()) {
+                    if (name instanceof SNIHostName host) {
+                        sni = host.getAsciiName();
+                    }
+                }
+            }
+            return ", \"sni\": " + JsonString.quote(sni);
+        }
+
         private String echo(Request request, Body body) {
             Map<String, String> headers = new LinkedHashMap<>();
             for (HttpField field : request.getHeaders()) {
@@ -276,6 +321,7 @@ public final class TestServer implements AutoCloseable {
                     .append(JsonString.quote(request.getHttpURI().getPath()))
                     .append(", \"query\": ")
                     .append(JsonString.quote(request.getHttpURI().getQuery()))
+                    .append(tls(request))
                     .append(", \"headers\": {");
             String separator = "";
             for (Map.Entry<String, String> header : headers.entrySet()) {

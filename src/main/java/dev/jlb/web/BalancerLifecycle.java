@@ -1,6 +1,7 @@
 package dev.jlb.web;
 
 import dev.jlb.algorithm.RandomSource;
+import dev.jlb.balancer.BackendTls;
 import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
@@ -41,7 +42,7 @@ public final class BalancerLifecycle implements ServletContextListener {
                 config,
                 RandomSource.threadLocal(),
                 System::nanoTime,
-                new HttpHealthChecker(config.healthChecks()),
+                new HttpHealthChecker(config.healthChecks(), BackendTls.context(config.backendTrust())),
                 new ExecutorScheduler("jlb-scheduler"));
         BalancerMetrics metrics = new BalancerMetrics(balancer.pool(), balancer::proxiedRequests);
         try {

@@ -213,7 +213,7 @@ class BalancerConfigTest {
         options.put("port", "9090");
         ServerConfig server =
                 ServerConfig.resolve(new ConfigSources(options, properties::get, environment::get, initParams::get));
-        assertEquals(new ServerConfig(9090, Duration.ofMillis(12500), 8192, Duration.ofSeconds(30)), server);
+        assertEquals(new ServerConfig(9090, Duration.ofMillis(12500), 8192, Duration.ofSeconds(30), null), server);
     }
 
     @Test

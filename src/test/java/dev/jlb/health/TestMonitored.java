@@ -21,6 +21,11 @@ final class TestMonitored implements Monitored {
     }
 
     @Override
+    public java.net.URI origin() {
+        return java.net.URI.create("http://" + address);
+    }
+
+    @Override
     public HealthState health() {
         return health;
     }

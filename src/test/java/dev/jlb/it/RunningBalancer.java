@@ -45,7 +45,8 @@ final class RunningBalancer implements AutoCloseable {
         withPort.put("port", "1");
         ServerConfig config =
                 ServerConfig.resolve(new ConfigSources(withPort, name -> null, name -> null, name -> null));
-        return new ServerConfig(0, config.clientTimeout(), config.maxRequestHeaderSize(), config.shutdownGrace());
+        return new ServerConfig(
+                0, config.clientTimeout(), config.maxRequestHeaderSize(), config.shutdownGrace(), config.tls());
     }
 
     static RunningBalancer inFrontOf(List<TestServer> backends, Map<String, String> options) throws Exception {
@@ -61,6 +62,15 @@ final class RunningBalancer implements AutoCloseable {
 
     int port() {
         return balancer.port();
+    }
+
+    /** The HTTPS port, or -1 without TLS. */
+    int tlsPort() {
+        return balancer.tlsPort();
+    }
+
+    URI httpsUri(String pathAndQuery) {
+        return URI.create("https://127.0.0.1:" + tlsPort() + pathAndQuery);
     }
 
     URI uri(String pathAndQuery) {

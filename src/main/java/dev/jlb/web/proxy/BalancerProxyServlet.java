@@ -2,6 +2,7 @@ package dev.jlb.web.proxy;
 
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.BackendPool;
+import dev.jlb.balancer.BackendTls;
 import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancingPolicy;
 import dev.jlb.metrics.BalancerMetrics;
@@ -103,6 +104,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected ClientConnector newClientConnector() {
         ClientConnector connector = super.newClientConnector();
         connector.setConnectTimeout(balancer.config().connectTimeout());
+        connector.setSslContextFactory(BackendTls.context(balancer.config().backendTrust()));
         return connector;
     }
 
