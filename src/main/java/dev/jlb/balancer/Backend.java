@@ -39,6 +39,7 @@ public final class Backend implements BackendView, Monitored {
     private volatile Runnable whenIdle;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger websockets = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder retries = new LongAdder();
@@ -230,6 +231,21 @@ public final class Backend implements BackendView, Monitored {
     @Override
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** A client's WebSocket was joined to this backend's. */
+    public void websocketOpened() {
+        websockets.incrementAndGet();
+    }
+
+    /** A joined WebSocket closed. */
+    public void websocketClosed() {
+        websockets.decrementAndGet();
+    }
+
+    /** The WebSockets joined to this backend now. */
+    public int websockets() {
+        return websockets.get();
     }
 
     public long requests() {

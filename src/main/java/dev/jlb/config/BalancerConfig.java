@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * @param monitorAllow       the client addresses allowed to the monitoring endpoints
  * @param balancing          sticky sessions, consistent hashing's key and bound, slow start
  * @param backendTrust       the CAs that https backends are checked against, or {@code null} for the JVM's
+ * @param websocketTimeout   how long a joined WebSocket may be silent both ways before it is closed
  */
 public record BalancerConfig(
         List<BackendSpec> backends,
@@ -38,7 +39,8 @@ public record BalancerConfig(
         String adminToken,
         AddressRanges monitorAllow,
         BalancingPolicy balancing,
-        KeyStore backendTrust) {
+        KeyStore backendTrust,
+        Duration websocketTimeout) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
@@ -91,7 +93,8 @@ public record BalancerConfig(
                         parse(sources, Setting.HASH_KEY, HashKey::parse),
                         parse(sources, Setting.HASH_BALANCE_FACTOR, ValueParsers::balanceFactor),
                         parse(sources, Setting.SLOW_START, ValueParsers::secondsOrZero)),
-                parse(sources, Setting.BACKEND_TRUST, TrustBundles::read));
+                parse(sources, Setting.BACKEND_TRUST, TrustBundles::read),
+                parse(sources, Setting.WEBSOCKET_TIMEOUT, ValueParsers::seconds));
     }
 
     private static Long boundedBytes(String text, long max) {

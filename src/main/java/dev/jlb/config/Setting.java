@@ -25,6 +25,8 @@ public enum Setting {
     EJECT_TIME("ejectTime", "30"),
     MAX_REQUEST_BODY_SIZE("maxRequestBodySize", "unlimited"),
     SHUTDOWN_GRACE("shutdownGrace", "30"),
+    /** How long a joined WebSocket may stay silent both ways before jlb closes it. */
+    WEBSOCKET_TIMEOUT("websocketTimeout", "3600"),
     FORWARDED_BY("forwardedBy", "jlb"),
     /** Enables /lb-admin; empty leaves it off. */
     ADMIN_TOKEN("adminToken", ""),

@@ -42,8 +42,7 @@ final class Connectors {
 
     /** HTTP/1.1 and h2c on the plain port. */
     static ServerConnector plain(Server server, HttpConfiguration http, ServerConfig config) {
-        ServerConnector connector =
-                new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), cleartextHttp2(http));
         connector.setPort(config.port());
         connector.setIdleTimeout(config.clientTimeout().toMillis());
         return connector;
@@ -62,6 +61,12 @@ final class Connectors {
         return ssl;
     }
 
+    private static HTTP2CServerConnectionFactory cleartextHttp2(HttpConfiguration http) {
+        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+        h2c.setConnectProtocolEnabled(false);
+        return h2c;
+    }
+
     /** h2 and HTTP/1.1 over TLS on the HTTPS port, chosen by ALPN. */
     static ServerConnector secure(
             Server server, HttpConfiguration http, ServerConfig config, SslContextFactory.Server ssl) {
@@ -72,6 +77,9 @@ final class Connectors {
         https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
         HttpConnectionFactory http1 = new HttpConnectionFactory(https);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
+        // No WebSocket over HTTP/2 (RFC 8441): jlb joins WebSockets on HTTP/1.1 connections only,
+        // and a browser that is not offered it opens one of those for its WebSockets.
+        h2.setConnectProtocolEnabled(false);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http1.getProtocol());
         SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());

@@ -3,6 +3,7 @@ package dev.jlb.launcher;
 import dev.jlb.config.ServerConfig;
 import dev.jlb.config.TlsSettings;
 import dev.jlb.web.BalancerLifecycle;
+import dev.jlb.web.websocket.WebSocketProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.CustomRequestLog;
@@ -107,6 +109,8 @@ public final class EmbeddedBalancer implements AutoCloseable {
         // that is evaluated on every request; jlb's web.xml maps every path itself and the proxy
         // refuses TRACE on its own.
         webapp.setDefaultsDescriptor(null);
+        // WebSockets: the webapp joins them through Jetty's WebSocket API (see WebSocketProxy).
+        JettyWebSocketServletContainerInitializer.configure(webapp, null);
         // The webapp logs through the launcher's SLF4J, configured by its jetty-logging.properties.
         webapp.getProtectedClassMatcher().add("org.slf4j.");
         // The plain port sends every request to HTTPS, with 308 so that the method and body stay.
@@ -117,7 +121,9 @@ public final class EmbeddedBalancer implements AutoCloseable {
         // A stop first shuts the connector: no new connection is accepted, requests in flight (and
         // any that arrive on connections already open) are served with "Connection: close", idle
         // connections are closed; the webapp stops once all are closed or the grace period is over.
-        server.setStopTimeout(config.shutdownGrace().toMillis());
+        // WebSockets still open when the grace is over get 1001, and a moment for the close frames.
+        server.setStopTimeout(
+                config.shutdownGrace().plus(WebSocketProxy.CLOSING_TIME).toMillis());
 
         if (accessLog != null) {
             RequestLogWriter writer = new RequestLogWriter(accessLog.toString());

@@ -63,6 +63,7 @@ public final class BalancerMetrics implements BackendPool.Listener {
                 "1 while the backend passes its health checks and is not ejected, else 0",
                 backend -> backend.isHealthy() && !backend.isEjected() ? 1 : 0);
         backendGauge(pool, "jlb_backend_weight", "The backend's weight", Backend::weight);
+        backendGauge(pool, "jlb_backend_websockets", "WebSockets joined to the backend now", Backend::websockets);
         backendCounter(
                 pool,
                 "jlb_backend_retries_total",

@@ -54,6 +54,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * (with {@code no_length=1}, streamed chunked without a promised length);
  * {@code drop=1} closes the connection without answering;
  * {@code set_header=Name:Value} (repeatable) adds a response header.
+ *
+ * <p>WebSocket upgrades on {@code /ws} get an echo: see {@link WebSocketEcho}.
  */
 public final class TestServer implements AutoCloseable {
     private static final int MAX_DELAY_MS = 3_600_000;
@@ -63,6 +65,7 @@ public final class TestServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong healthChecks = new AtomicLong();
+    private final AtomicLong webSocketBytesSent = new AtomicLong();
     private final List<String> requestIds = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
     private volatile int forcedStatus;
@@ -114,7 +117,7 @@ public final class TestServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(name == null ? requestedPort : port());
         server.addConnector(connector);
-        server.setHandler(new EchoHandler());
+        server.setHandler(WebSocketEcho.handler(server, new EchoHandler(), webSocketBytesSent));
         try {
             server.start();
         } catch (Exception e) {
@@ -180,6 +183,11 @@ public final class TestServer implements AutoCloseable {
     /** Requests received, other than health checks. */
     public long requests() {
         return requests.get();
+    }
+
+    /** Bytes of binary WebSocket messages that {@code /ws} has written so far. */
+    public long webSocketBytesSent() {
+        return webSocketBytesSent.get();
     }
 
     public long healthChecks() {

@@ -27,7 +27,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
         "failures",
         "latencyMs",
         "outReason",
-        "retries"
+        "retries",
+        "websockets"
     })
     public record BackendStats(
             String address,
@@ -43,7 +44,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
             long failures,
             Long latencyMs,
             String outReason,
-            long retries) {}
+            long retries,
+            int websockets) {}
 
     @Override
     Answer answer(Balancer balancer) {
@@ -76,6 +78,7 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
                 backend.failures(),
                 latency < 0 ? null : latency,
                 backend.outReason(),
-                backend.retries());
+                backend.retries(),
+                backend.websockets());
     }
 }

@@ -7,6 +7,7 @@ import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancingPolicy;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.web.JsonErrors;
+import dev.jlb.web.websocket.WebSocketProxy;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -16,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +50,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     /** The request's key for the algorithm, or {@code null} when it routes by none. */
     private transient RequestKeys keys;
 
+    private transient WebSocketProxy webSockets;
+
     private int contextPathLength;
     private boolean onJetty;
 
@@ -79,6 +83,15 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (metrics != null) {
             metrics.watchProxyClient(getHttpClient());
         }
+        try {
+            webSockets = WebSocketProxy.start(
+                    config.getServletContext(),
+                    balancer.config(),
+                    getHttpClient().getExecutor(),
+                    ForwardingHeaders::copyResponse);
+        } catch (Exception e) {
+            throw new ServletException("jlb: the WebSocket client could not start", e);
+        }
     }
 
     /**
@@ -108,13 +121,22 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         return connector;
     }
 
-    /** Lets requests in flight finish, up to the shutdown grace, before the HTTP client stops. */
+    /**
+     * Lets requests in flight finish and WebSockets close, up to the shutdown grace, before the
+     * HTTP clients stop; WebSockets still open then are closed with 1001.
+     */
     @Override
     public void destroy() {
+        long start = balancer.nanoTime();
+        Duration grace = balancer.config().shutdownGrace();
         try {
-            if (!balancer.awaitIdle(balancer.config().shutdownGrace())) {
+            if (!balancer.awaitIdle(grace)) {
                 _log.warn(
                         "jlb stopping with {} requests still in flight after the shutdown grace", balancer.inFlight());
+            }
+            if (webSockets != null) {
+                Duration spent = Duration.ofNanos(balancer.nanoTime() - start);
+                webSockets.stop(spent.compareTo(grace) >= 0 ? Duration.ZERO : grace.minus(spent));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -131,7 +153,39 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
             refusal.send(proxyResponse);
             return;
         }
+        if (WebSocketProxy.isUpgrade(clientRequest)) {
+            proxyWebSocket(clientRequest, proxyResponse);
+            return;
+        }
         super.service(clientRequest, proxyResponse);
+    }
+
+    /**
+     * A WebSocket goes to the backend any request would (sticky route, hash key and all), with
+     * the headers any request would carry; see {@link WebSocketProxy}.
+     */
+    private void proxyWebSocket(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+            throws IOException {
+        if (rewriteTarget(clientRequest) == null) {
+            onProxyRewriteFailed(clientRequest, proxyResponse);
+            return;
+        }
+        BackendCall call = call(clientRequest);
+        Backend backend = call.backend();
+        Request upstream = new UpstreamRequest(
+                webSockets.httpClient(), backend.origin(), upstreamPath(clientRequest), clientRequest.getQueryString());
+        upstream.headers(fields -> headers.forward(clientRequest, backend, fields.clear()));
+        String cookie =
+                sessions.usesCookie() && !call.byRoute() ? sessions.cookie(backend, clientRequest.isSecure()) : null;
+        webSockets.proxy(clientRequest, proxyResponse, backend, upstream, cookie);
+    }
+
+    private String upstreamPath(HttpServletRequest clientRequest) {
+        String path = clientRequest.getRequestURI();
+        if (contextPathLength > 0) {
+            path = path.length() == contextPathLength ? "/" : path.substring(contextPathLength);
+        }
+        return path;
     }
 
     // ---- choosing the backend ---------------------------------------------------------------
@@ -160,11 +214,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
         Backend backend = call(clientRequest).backend();
-        String path = clientRequest.getRequestURI();
-        if (contextPathLength > 0) {
-            path = path.length() == contextPathLength ? "/" : path.substring(contextPathLength);
-        }
-        return new UpstreamRequest(getHttpClient(), backend.origin(), path, clientRequest.getQueryString())
+        return new UpstreamRequest(
+                        getHttpClient(), backend.origin(), upstreamPath(clientRequest), clientRequest.getQueryString())
                 .method(clientRequest.getMethod())
                 .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
     }

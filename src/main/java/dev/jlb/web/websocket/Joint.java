@@ -1,0 +1,44 @@
+package dev.jlb.web.websocket;
+
+import dev.jlb.balancer.Backend;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One client WebSocket joined to one backend's: counted open from the backend's 101 until
+ * either side has closed, exactly once whatever ended it.
+ */
+final class Joint {
+    private final Backend backend;
+    private final WebSocketJoints joints;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Runnable goingAway = () -> {};
+
+    Joint(Backend backend, WebSocketJoints joints) {
+        this.backend = backend;
+        this.joints = joints;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** What closes both sides with 1001 when jlb stops, set by the side that joined them. */
+    void onGoingAway(Runnable action) {
+        goingAway = action;
+    }
+
+    void goAway() {
+        goingAway.run();
+    }
+
+    /** Both sides are closed (or being closed): no longer counted. */
+    void ended() {
+        if (ended.compareAndSet(false, true)) {
+            joints.remove(this);
+        }
+    }
+
+    boolean isEnded() {
+        return ended.get();
+    }
+}
