@@ -15,6 +15,12 @@ import java.time.Duration;
 public record ServerConfig(
         int port, Duration clientTimeout, int maxRequestHeaderSize, Duration shutdownGrace, TlsSettings tls) {
     /**
+     * How long the close frames of a stop may take once WebSockets still open after the shutdown
+     * grace have been sent 1001: a server's stop waits this much beyond the grace.
+     */
+    public static final java.time.Duration WEBSOCKET_CLOSING_TIME = java.time.Duration.ofSeconds(3);
+
+    /**
      * Resolves the launcher's server settings from the sources, in their precedence.
      *
      * @throws ConfigException naming the first bad value and where it came from

@@ -167,6 +167,10 @@ final class JlbProcess implements AutoCloseable {
         return process.toHandle().descendants().toList();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -32,7 +32,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     final AtomicLong bytesReceived = new AtomicLong();
-    private final boolean autoRead;
+    private volatile boolean autoRead;
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     private final boolean keepBinary;
@@ -66,6 +66,12 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         socket.request(n);
     }
 
+    /** From now on reads everything as it comes. */
+    void readAll() {
+        autoRead = true;
+        socket.request(1);
+    }
+
     /** The next thing received, within 20 s. */
     Object next() throws InterruptedException {
         Object item = received.poll(20, TimeUnit.SECONDS);
@@ -93,7 +99,9 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        webSocket.request(autoRead ? 1 : 0);
+        if (autoRead) {
+            webSocket.request(1);
+        }
     }
 
     @Override

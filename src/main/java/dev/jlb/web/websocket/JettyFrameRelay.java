@@ -49,6 +49,9 @@ public final class JettyFrameRelay implements Session.Listener {
     public void onWebSocketOpen(Session session) {
         this.session = session;
         session.setIdleTimeout(idleTimeout);
+        // A graceful stop cuts every connection's idle timeout to a second (Jetty's
+        // shutdownIdleTimeout); a WebSocket is to run on until the grace is over, then get 1001.
+        session.addIdleTimeoutListener(timeout -> !joint.isStopping());
         pipe.getEndPoint().setIdleTimeout(idleTimeout.toMillis());
         joint.onGoingAway(this::goAway);
         pipe.start(fromBackend);

@@ -38,6 +38,11 @@ final class Joint {
         }
     }
 
+    /** Whether jlb is stopping (and lets WebSockets run on until the shutdown grace is over). */
+    boolean isStopping() {
+        return joints.isStopping();
+    }
+
     boolean isEnded() {
         return ended.get();
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The WebSockets open now, each counted on its backend, so that a stop can close them all. */
 final class WebSocketJoints {
     private final Set<Joint> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     Joint open(Backend backend) {
         Joint joint = new Joint(backend, this);
@@ -20,6 +21,15 @@ final class WebSocketJoints {
         if (open.remove(joint)) {
             joint.backend().websocketClosed();
         }
+    }
+
+    /** The stop has begun: open WebSockets run on until the grace is over, idle or not. */
+    void stopping() {
+        stopping = true;
+    }
+
+    boolean isStopping() {
+        return stopping;
     }
 
     int count() {

@@ -3,6 +3,7 @@ package dev.jlb.web.websocket;
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.BackendTls;
 import dev.jlb.config.BalancerConfig;
+import dev.jlb.config.ServerConfig;
 import dev.jlb.web.JsonErrors;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,8 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketProxy {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketProxy.class);
-    /** How long the close frames of a stop may take to be exchanged after the 1001. */
-    public static final Duration CLOSING_TIME = Duration.ofSeconds(3);
+    private static final Duration CLOSING_TIME = ServerConfig.WEBSOCKET_CLOSING_TIME;
 
     private static final String JETTY_CONTAINER = "org.eclipse.jetty.websocket.api.WebSocketContainer";
     private static final byte[] NO_WEBSOCKET =
@@ -222,6 +222,7 @@ public final class WebSocketProxy {
      * (counted from when the stop began), then closes the rest with 1001 and stops the client.
      */
     public void stop(Duration graceLeft) throws InterruptedException {
+        joints.stopping();
         if (!joints.awaitNone(graceLeft)) {
             LOG.info("closing {} WebSockets with 1001 after the shutdown grace", joints.count());
             joints.goAwayAll();
@@ -237,6 +238,7 @@ public final class WebSocketProxy {
     /** Jetty's graceful stop, which runs before Jetty closes connections: see {@link JettyGoingAway}. */
     private CompletableFuture<Void> gracefulStop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        joints.stopping();
         Thread stopper = new Thread(
                 () -> {
                     try {
