@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -192,6 +193,65 @@ final class ContainerChecks {
                 .atMost(Duration.ofSeconds(3))
                 .until(() ->
                         backends.stream().mapToLong(TestServer::healthChecks).sum() == checks);
+    }
+
+    /**
+     * HTTP/2 through the container and jlb to a backend, with curl: h2 over TLS (chosen by ALPN,
+     * HTTP/1.1 still offered), and h2c on the plain port by prior knowledge and by
+     * {@code Upgrade: h2c}. The backend gets HTTP/1.1 with the forwarding headers, the scheme the
+     * client used among them.
+     */
+    static void speaksHttp2(Path scratch, int port, int tlsPort, Path trustedCertificate) throws Exception {
+        String curl = Tools.curl();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), tlsPort), 200);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        String tls = "https://127.0.0.1:" + tlsPort + "/h2/tls";
+        String plain = "http://127.0.0.1:" + port + "/h2/";
+        Path body = scratch.resolve("h2-body.json");
+        record Case(List<String> flags, String url, String scheme, int clientPort) {}
+        List<Case> cases = List.of(
+                new Case(List.of("--http2", "--cacert", trustedCertificate.toString()), tls, "https", tlsPort),
+                new Case(List.of("--http2-prior-knowledge"), plain + "prior", "http", port),
+                new Case(List.of("-v", "--http2"), plain + "upgrade", "http", port));
+        for (Case c : cases) {
+            List<String> command = new ArrayList<>(List.of(curl, "-sS"));
+            command.addAll(c.flags());
+            command.addAll(List.of("-o", body.toString(), "-w", "%{http_version}", c.url()));
+            Tools.Result result = Tools.run(scratch, command).succeeded();
+            assertEquals("2", result.stdout(), c.url() + "\n" + result.stderr());
+            if (c.flags().contains("-v")) {
+                assertTrue(result.stderr().contains("< HTTP/1.1 101"), result.stderr());
+            }
+            JsonObject echo = json(Files.readString(body));
+            assertEquals(URI.create(c.url()).getPath(), echo.getString("path"));
+            JsonObject headers = echo.getJsonObject("headers");
+            assertEquals(c.scheme(), headers.getString("X-Forwarded-Proto"), headers.toString());
+            assertEquals("127.0.0.1:" + c.clientPort(), headers.getString("X-Forwarded-Host"));
+            assertEquals("127.0.0.1", headers.getString("X-Forwarded-For"));
+            assertEquals("2.0 jlb", headers.getString("Via"));
+            assertEquals(echo.getString("server"), headers.getString("X-Backend-Server"));
+        }
+        Tools.Result http11 = Tools.run(
+                        scratch,
+                        List.of(
+                                curl,
+                                "-sS",
+                                "--http1.1",
+                                "--cacert",
+                                trustedCertificate.toString(),
+                                "-o",
+                                "/dev/null",
+                                "-w",
+                                "%{http_version} %{http_code}",
+                                tls))
+                .succeeded();
+        assertEquals("1.1 200", http11.stdout());
     }
 
     /** Copies a directory tree. */

@@ -1,18 +1,29 @@
 package dev.jlb.it;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The very WAR of mvn package in the real Jetty 12.1.12 distribution (jetty-home from Maven
- * Central), run as its own process from a copy of the project's jetty-base/.
+ * Central), run as its own process from a copy of the project's jetty-base/: HTTP/1.1 and h2c on
+ * its HTTP port, h2 and HTTP/1.1 on its HTTPS port with the keystore of jetty-base/bin/make-test-keystore.
  */
 class JettyDistributionIT {
     private static final Path JETTY_HOME =
@@ -35,8 +46,19 @@ class JettyDistributionIT {
                     backends.get(0).name() + "," + backends.get(1).name());
             xml = ContainerChecks.withSetting(xml, "healthCheckInterval", "0.5");
             Files.writeString(override, xml);
+            // The keystore start.d/https.ini names, made by the base's own script, as the README says
+            // (a developer's own, if the copy brought one, is not the test's).
+            Files.deleteIfExists(base.resolve("etc/keystore.p12"));
+            Files.deleteIfExists(base.resolve("etc/keystore.crt"));
+            Tools.run(
+                            temp,
+                            Map.of("JAVA_HOME", System.getProperty("java.home")),
+                            List.of(base.resolve("bin/make-test-keystore").toString()))
+                    .succeeded();
+            Path certificate = base.resolve("etc/keystore.crt");
 
             int port = JlbProcess.freePort();
+            int tlsPort = JlbProcess.freePort();
             long start = System.nanoTime();
             try (JlbProcess jetty = JlbProcess.java(
                     base,
@@ -45,7 +67,9 @@ class JettyDistributionIT {
                             JETTY_HOME.resolve("start.jar").toString(),
                             "jetty.base=" + base,
                             "jetty.http.port=" + port,
-                            "jetty.http.host=127.0.0.1"))) {
+                            "jetty.http.host=127.0.0.1",
+                            "jetty.ssl.port=" + tlsPort,
+                            "jetty.ssl.host=127.0.0.1"))) {
                 ContainerChecks.awaitListening(port, jetty);
                 System.out.println("jetty-home " + System.getProperty("jetty.version", "12.1.12") + " started jlb in "
                         + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
@@ -58,6 +82,8 @@ class JettyDistributionIT {
                 ContainerChecks.balancesAndReports(port, backends.all(), "least_connections");
                 ContainerChecks.cutsOffABrokenResponse(port);
                 ContainerChecks.handlesOddRequests(port, backends.all());
+                ContainerChecks.speaksHttp2(temp, port, tlsPort, certificate);
+                onlyTls12And13WithTheLaunchersCipherSuites(tlsPort, certificate);
                 ContainerChecks.loggedCleanly(jetty, "least_connections");
                 try (var logs = Files.list(base.resolve("logs"))) {
                     assertTrue(
@@ -72,6 +98,29 @@ class JettyDistributionIT {
                         .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
                 ContainerChecks.healthChecksStopped(backends.all());
             }
+        }
+    }
+
+    /** https.ini's TLS settings took: TLS 1.3 and 1.2, but not a TLS 1.2 client offering CBC suites only. */
+    private static void onlyTls12And13WithTheLaunchersCipherSuites(int tlsPort, Path certificate) throws Exception {
+        X509Certificate trusted;
+        try (InputStream in = Files.newInputStream(certificate)) {
+            trusted = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        SSLContext context = TlsIT.trusting(trusted);
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            try (SSLSocket socket =
+                    (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), tlsPort)) {
+                socket.setEnabledProtocols(new String[] {version});
+                socket.startHandshake();
+                assertEquals(version, socket.getSession().getProtocol());
+            }
+        }
+        try (SSLSocket socket =
+                (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), tlsPort)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"});
+            assertThrows(SSLHandshakeException.class, socket::startHandshake);
         }
     }
 }

@@ -1,17 +1,20 @@
 package dev.jlb.it;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The very WAR of mvn package in the real Tomcat 11 distribution (from Maven Central), as its
- * own process, configured by the project's deploy/tomcat/context.xml.
+ * own process, configured by the project's deploy/tomcat/context.xml, with the connectors of
+ * deploy/tomcat/server-http2.xml: h2c on the HTTP port, h2 over TLS with a PEM certificate.
  */
 class TomcatIT {
     private static final Path CATALINA_HOME =
@@ -27,11 +30,26 @@ class TomcatIT {
             for (String directory : List.of("logs", "temp", "webapps", "work", "conf/Catalina/localhost")) {
                 Files.createDirectories(base.resolve(directory));
             }
+            // deploy/tomcat/server-http2.xml's connectors in place of the HTTP one, as its comment says,
+            // with the PEM certificate and key they name (signed by a CA of the test's).
+            int tlsPort = JlbProcess.freePort();
+            String connectors = Files.readString(Path.of("deploy/tomcat/server-http2.xml"))
+                    .replaceAll("(?s)<!--.*?-->", "")
+                    .replace(" port=\"8080\"", " port=\"" + port + "\" address=\"127.0.0.1\"")
+                    .replace(" port=\"8443\"", " port=\"" + tlsPort + "\" address=\"127.0.0.1\"");
+            TestCertificates.Identity ca = TestCertificates.authority("jlb Tomcat test CA");
+            Path caPem = ca.writeChain(temp.resolve("ca.pem"));
+            TestCertificates.Identity identity = TestCertificates.server(ca, "tomcat", TestCertificates.rsa());
+            identity.writeChain(base.resolve("conf/jlb-cert.pem"));
+            identity.writePkcs8Key(base.resolve("conf/jlb-key.pem"));
             Path serverXml = base.resolve("conf/server.xml");
+            String defaults = Files.readString(serverXml);
+            String withHttp2 = defaults.replaceFirst(
+                    "<Connector port=\"8080\" protocol=\"HTTP/1.1\"[^>]*/>", Matcher.quoteReplacement(connectors));
+            assertNotEquals(defaults, withHttp2, "no HTTP connector on 8080 in Tomcat's server.xml");
             Files.writeString(
                     serverXml,
-                    Files.readString(serverXml)
-                            .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
+                    withHttp2
                             .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
                             // As the README recommends: Tomcat's own error answers (CONNECT, a bad request line) in
                             // JSON too.
@@ -77,6 +95,7 @@ class TomcatIT {
                 ContainerChecks.cutsOffABrokenResponse(port);
                 ContainerChecks.handlesOddRequests(port, backends.all());
                 ContainerChecks.sticksBySession(port);
+                ContainerChecks.speaksHttp2(temp, port, tlsPort, caPem);
                 ContainerChecks.loggedCleanly(tomcat, "weighted_round_robin");
 
                 tomcat.signalTerm();
