@@ -266,10 +266,12 @@ class ProxyIT {
                             "failures",
                             "latency_ms",
                             "out_reason",
-                            "retries"),
+                            "retries",
+                            "websockets"),
                     backend.keySet());
             assertTrue(backend.isNull("out_reason"));
             assertEquals(0, backend.getInt("retries"));
+            assertEquals(0, backend.getInt("websockets"));
             assertEquals("enabled", backend.getString("state"));
             assertEquals(1, backend.getInt("weight"));
             assertEquals(1, backend.getInt("effective_weight"));

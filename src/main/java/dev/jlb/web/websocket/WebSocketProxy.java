@@ -119,11 +119,20 @@ public final class WebSocketProxy {
         return client;
     }
 
-    /** Whether a request asks for a WebSocket: an HTTP/1.1 GET with {@code Upgrade: websocket}. */
+    /**
+     * Whether a request is a WebSocket handshake: an HTTP/1.1 GET with {@code Upgrade: websocket},
+     * {@code Connection: upgrade} and a key. Anything less is proxied as a plain request, without
+     * its {@code Upgrade}; a version other than 13 is the backend's to refuse.
+     */
     public static boolean isUpgrade(HttpServletRequest request) {
         String upgrade = request.getHeader("Upgrade");
-        return upgrade != null
-                && hasToken(upgrade, "websocket")
+        if (upgrade == null || !hasToken(upgrade, "websocket")) {
+            return false;
+        }
+        String connection = request.getHeader("Connection");
+        return connection != null
+                && hasToken(connection, "upgrade")
+                && request.getHeader("Sec-WebSocket-Key") != null
                 && "GET".equals(request.getMethod())
                 && "HTTP/1.1".equals(request.getProtocol());
     }
@@ -140,15 +149,6 @@ public final class WebSocketProxy {
             throws IOException {
         if (clientSide == null) {
             JsonErrors.send(response, HttpStatus.NOT_IMPLEMENTED_501, NO_WEBSOCKET);
-            return;
-        }
-        String connection = request.getHeader("Connection");
-        if (connection == null
-                || !hasToken(connection, "upgrade")
-                || request.getHeader("Sec-WebSocket-Key") == null
-                || !"13".equals(request.getHeader("Sec-WebSocket-Version"))) {
-            response.setHeader("Sec-WebSocket-Version", "13");
-            JsonErrors.send(response, HttpStatus.BAD_REQUEST_400, BAD_HANDSHAKE);
             return;
         }
         if (clientSide.reframes()) {
