@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlb.testserver.TestServer;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,14 +13,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * WebSockets through jlb, with the JDK's WebSocket client against the test server's {@code /ws}
@@ -171,6 +175,45 @@ class WebSocketIT {
             assertEquals(1, websockets(balancer));
             client.socket.abort();
             await().atMost(Duration.ofSeconds(10)).until(() -> websockets(balancer) == 0);
+        }
+    }
+
+    @Test
+    void overTlsOnBothSidesWssToJlbAndAnHttpsBackend(@TempDir Path dir) throws Exception {
+        TestCertificates.Identity ca = TestCertificates.authority("wss CA");
+        TestCertificates.Identity jlb = TestCertificates.server(ca, "jlb", TestCertificates.ec());
+        TestServer backend = new TestServer("127.0.0.1", 0)
+                .tls(TestCertificates.server(ca, "backend", TestCertificates.rsa())
+                        .keyStore())
+                .start();
+        try (backend;
+                RunningBalancer balancer = RunningBalancer.start(Map.of(
+                        "backends", "https://" + backend.name(),
+                        "backendTrust", ca.writeChain(dir.resolve("ca.pem")).toString(),
+                        "tlsCert", jlb.writeChain(dir.resolve("jlb.pem")).toString(),
+                        "tlsKey", jlb.writePkcs8Key(dir.resolve("jlb.key")).toString(),
+                        "tlsPort", String.valueOf(JlbProcess.freePort()),
+                        "healthCheckTimeout", "3"))) {
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> balancer.backendStats(backend).getBoolean("healthy"));
+            HttpClient trusting = HttpClient.newBuilder()
+                    .sslContext(TlsIT.trusting(ca.certificate()))
+                    .build();
+            try (WsClient client = WsClient.open(
+                    trusting,
+                    URI.create("wss://127.0.0.1:" + balancer.tlsPort() + "/ws?send_headers=1"),
+                    true,
+                    true,
+                    List.of())) {
+                JsonObject headers = RunningBalancer.json(client.nextText());
+                assertEquals("https", headers.getString("X-Forwarded-Proto"));
+                client.socket.sendText("secure ✓", true).get(10, TimeUnit.SECONDS);
+                assertEquals("secure ✓", client.nextText());
+                assertEquals(1, websockets(balancer));
+                client.socket.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+                assertEquals(1000, client.closed.get(10, TimeUnit.SECONDS).code());
+                await().atMost(Duration.ofSeconds(10)).until(() -> websockets(balancer) == 0);
+            }
         }
     }
 

@@ -50,8 +50,19 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     /** @param headers name, value, name, value ... */
     static WsClient open(URI uri, boolean autoRead, boolean keepBinary, List<String> headers, String... subprotocols)
             throws Exception {
+        return open(HTTP, uri, autoRead, keepBinary, headers, subprotocols);
+    }
+
+    static WsClient open(
+            HttpClient http,
+            URI uri,
+            boolean autoRead,
+            boolean keepBinary,
+            List<String> headers,
+            String... subprotocols)
+            throws Exception {
         WsClient client = new WsClient(autoRead, keepBinary);
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         for (int i = 0; i < headers.size(); i += 2) {
             builder.header(headers.get(i), headers.get(i + 1));
         }
