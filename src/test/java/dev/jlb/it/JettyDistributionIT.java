@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Central), run as its own process from a copy of the project's jetty-base/.
  */
 class JettyDistributionIT {
+    /** jlb's shutdownGrace here: short, for the stop with a WebSocket open. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
     private static final Path JETTY_HOME =
             Path.of(System.getProperty("jetty.home", "target/containers/jetty-home-12.1.12"));
 
@@ -34,6 +37,11 @@ class JettyDistributionIT {
                     "backends",
                     backends.get(0).name() + "," + backends.get(1).name());
             xml = ContainerChecks.withSetting(xml, "healthCheckInterval", "0.5");
+            // A short grace (jetty-base keeps the default 30 s), for the stop with a WebSocket open.
+            xml = xml.replace(
+                    "</web-app>",
+                    "  <context-param><param-name>shutdownGrace</param-name><param-value>" + GRACE.toSeconds()
+                            + "</param-value></context-param>\n</web-app>");
             Files.writeString(override, xml);
 
             int port = JlbProcess.freePort();
@@ -59,13 +67,17 @@ class JettyDistributionIT {
                 ContainerChecks.cutsOffABrokenResponse(port);
                 ContainerChecks.handlesOddRequests(port, backends.all());
                 ContainerChecks.loggedCleanly(jetty, "least_connections");
+                // jetty-base enables ee10-websocket-jetty: WebSockets are joined at the frame level.
+                ContainerChecks.joinsWebSockets(port, backends.all());
                 try (var logs = Files.list(base.resolve("logs"))) {
                     assertTrue(
                             logs.anyMatch(f -> f.getFileName().toString().endsWith(".request.log")), "no request log");
                 }
 
                 List<ProcessHandle> children = jetty.descendants();
-                jetty.signalTerm();
+                // Jetty's graceful stop (jlb.ini's stopTimeout) holds the WebSocket open for jlb's
+                // grace, then jlb sends 1001, before Jetty closes connections.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, jetty::signalTerm);
                 jetty.awaitExit(Duration.ofSeconds(40));
                 // The SIGTERM reached the forked Jetty too: nothing is left running.
                 await().atMost(Duration.ofSeconds(10))

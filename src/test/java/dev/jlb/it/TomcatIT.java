@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * own process, configured by the project's deploy/tomcat/context.xml.
  */
 class TomcatIT {
+    /** jlb's shutdownGrace here: short, for the stop with a WebSocket open. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
     private static final Path CATALINA_HOME =
             Path.of(System.getProperty("catalina.home.dir", "target/containers/apache-tomcat-11.0.18"));
 
@@ -49,6 +52,7 @@ class TomcatIT {
             context = ContainerChecks.withSetting(context, "algorithm", "weighted_round_robin");
             context = ContainerChecks.withSetting(context, "healthCheckInterval", "0.5");
             context = ContainerChecks.withSetting(context, "sticky", "cookie");
+            context = ContainerChecks.withSetting(context, "shutdownGrace", String.valueOf(GRACE.toSeconds()));
             Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
 
             long start = System.nanoTime();
@@ -78,8 +82,11 @@ class TomcatIT {
                 ContainerChecks.handlesOddRequests(port, backends.all());
                 ContainerChecks.sticksBySession(port);
                 ContainerChecks.loggedCleanly(tomcat, "weighted_round_robin");
+                ContainerChecks.joinsWebSockets(port, backends.all());
 
-                tomcat.signalTerm();
+                // Tomcat stops the webapp (the servlet's destroy) before it closes connections;
+                // upgraded ones outlive the webapp, so jlb closes them itself after the grace.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, tomcat::signalTerm);
                 tomcat.awaitExit(Duration.ofSeconds(40));
                 ContainerChecks.healthChecksStopped(backends.all());
             }

@@ -38,7 +38,7 @@ final class JettyClientSide implements ClientSide {
         container.setMaxBinaryMessageSize(-1);
         container.setMaxTextMessageSize(-1);
         container.setIdleTimeout(idleTimeout);
-        JettyGoingAway.install(container, gracefulStop);
+        JettyGoingAway.install(context, container, gracefulStop);
     }
 
     @Override
