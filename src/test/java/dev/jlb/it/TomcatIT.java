@@ -36,6 +36,10 @@ class TomcatIT {
                     Files.readString(serverXml)
                             .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
                             .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
+                            // Tomcat looks for changed context files every second (10 by default): the undeploy.
+                            .replace(
+                                    "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+                                    "<Engine name=\"Catalina\" defaultHost=\"localhost\" backgroundProcessorDelay=\"1\">")
                             // As the README recommends: Tomcat's own error answers (CONNECT, a bad request line) in
                             // JSON too.
                             .replace(
@@ -53,7 +57,8 @@ class TomcatIT {
             context = ContainerChecks.withSetting(context, "healthCheckInterval", "0.5");
             context = ContainerChecks.withSetting(context, "sticky", "cookie");
             context = ContainerChecks.withSetting(context, "shutdownGrace", String.valueOf(GRACE.toSeconds()));
-            Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
+            Path rootXml = base.resolve("conf/Catalina/localhost/ROOT.xml");
+            Files.writeString(rootXml, context);
 
             long start = System.nanoTime();
             try (JlbProcess tomcat = JlbProcess.java(
@@ -83,6 +88,19 @@ class TomcatIT {
                 ContainerChecks.sticksBySession(port);
                 ContainerChecks.loggedCleanly(tomcat, "weighted_round_robin");
                 ContainerChecks.joinsWebSockets(port, backends.all());
+
+                // Undeployed (its context file removed): an upgraded connection outlives the webapp,
+                // and jlb's destroy() closes it with 1001 once the grace is over.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, () -> {
+                    try {
+                        Files.delete(rootXml);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertTrue(Files.isRegularFile(RunningBalancer.WAR), "the undeploy deleted the WAR");
+                Files.writeString(rootXml, context);
+                ContainerChecks.awaitListening(port, tomcat);
 
                 // Tomcat stops the webapp (the servlet's destroy) before it closes connections;
                 // upgraded ones outlive the webapp, so jlb closes them itself after the grace.
