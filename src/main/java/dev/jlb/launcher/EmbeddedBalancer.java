@@ -3,7 +3,7 @@ package dev.jlb.launcher;
 import dev.jlb.config.ServerConfig;
 import dev.jlb.config.TlsSettings;
 import dev.jlb.web.BalancerLifecycle;
-import dev.jlb.web.websocket.WebSocketProxy;
+import dev.jlb.web.websocket.ClosingTime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -123,7 +123,7 @@ public final class EmbeddedBalancer implements AutoCloseable {
         // connections are closed; the webapp stops once all are closed or the grace period is over.
         // WebSockets still open when the grace is over get 1001, and a moment for the close frames.
         server.setStopTimeout(
-                config.shutdownGrace().plus(WebSocketProxy.CLOSING_TIME).toMillis());
+                config.shutdownGrace().plus(ClosingTime.CLOSING_TIME).toMillis());
 
         if (accessLog != null) {
             RequestLogWriter writer = new RequestLogWriter(accessLog.toString());

@@ -266,9 +266,11 @@ class ProxyIT {
                             "failures",
                             "latency_ms",
                             "out_reason",
-                            "retries"),
+                            "retries",
+                            "websockets"),
                     backend.keySet());
             assertTrue(backend.isNull("out_reason"));
+            assertEquals(0, backend.getInt("websockets"));
             assertEquals(0, backend.getInt("retries"));
             assertEquals("enabled", backend.getString("state"));
             assertEquals(1, backend.getInt("weight"));

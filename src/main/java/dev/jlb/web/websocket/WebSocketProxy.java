@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketProxy {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketProxy.class);
     /** How long the close frames of a stop may take to be exchanged after the 1001. */
-    public static final Duration CLOSING_TIME = Duration.ofSeconds(3);
+    public static final Duration CLOSING_TIME = ClosingTime.CLOSING_TIME;
 
     private static final String JETTY_CONTAINER = "org.eclipse.jetty.websocket.api.WebSocketContainer";
     private static final byte[] NO_WEBSOCKET =
