@@ -2,6 +2,7 @@ package dev.jlb.it;
 
 import static dev.jlb.it.RunningBalancer.json;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,13 +17,19 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What every container deployment of the WAR must show, checked from outside over HTTP. */
@@ -31,6 +38,14 @@ final class ContainerChecks {
 
     static URI uri(int port, String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Waits until every backend is healthy again in jlb's eyes. */
+    static void awaitAllHealthy(int port) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonObject body = json(Http.get(uri(port, "/lb-health")));
+            return body.getInt("healthy_backends") == body.getInt("total_backends");
+        });
     }
 
     static void awaitListening(int port, JlbProcess container) {
@@ -172,6 +187,135 @@ final class ContainerChecks {
                     .build());
             assertEquals(backend, next.headers().firstValue("X-Backend-Server").orElseThrow());
             assertEquals("keep=1", json(next).getJsonObject("headers").getString("Cookie"));
+        }
+    }
+
+    private static URI ws(int port, String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    /** WebSockets open now through jlb, per backend address, from /lb-stats. */
+    static Map<String, Integer> websockets(int port) {
+        return json(Http.get(uri(port, "/lb-stats"))).getJsonArray("backends").stream()
+                .map(JsonValue::asJsonObject)
+                .collect(Collectors.toMap(b -> b.getString("address"), b -> b.getInt("websockets")));
+    }
+
+    private static int openWebSockets(int port) {
+        return websockets(port).values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** A WebSocket through jlb and the backend it reached. */
+    record Joined(WsClient client, TestServer backend) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * Opens a WebSocket to the test server's {@code /ws}, whose first message (the handshake's
+     * headers as the backend saw them) names the backend it reached.
+     */
+    static Joined openWebSocket(int port, List<TestServer> backends) throws Exception {
+        WsClient client = WsClient.open(ws(port, "/ws?send_headers=1"));
+        try {
+            JsonObject headers = json(client.nextText());
+            assertEquals("127.0.0.1", headers.getString("X-Forwarded-For"));
+            assertEquals("websocket", headers.getString("Upgrade"));
+            String name = headers.getString("X-Backend-Server");
+            TestServer backend = backends.stream()
+                    .filter(b -> b.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("not a backend: " + name));
+            return new Joined(client, backend);
+        } catch (Exception | AssertionError e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * WebSockets through the container (the contract's Protocols): text, binary and a 16 MiB
+     * message echoed, ping answered by the backend's pong, a close code and reason passed both
+     * ways, the backend's choice of subprotocol, a refused upgrade's status and body, a backend
+     * that dies mid-stream (stopped and started again on its port, so that the checks after
+     * keep both backends), and the per-backend count in /lb-stats.
+     */
+    static void joinsWebSockets(int port, List<TestServer> backends) throws Exception {
+        try (Joined joined = openWebSocket(port, backends)) {
+            WsClient client = joined.client();
+            client.socket.sendText("héllo ✓ wörld", true).get(10, TimeUnit.SECONDS);
+            assertEquals("héllo ✓ wörld", client.nextText());
+            byte[] small = {0, 1, 2, (byte) 0xFF, 127};
+            client.socket.sendBinary(ByteBuffer.wrap(small), true).get(10, TimeUnit.SECONDS);
+            assertArrayEquals(small, client.nextBinary());
+            byte[] large = new byte[16 * 1024 * 1024];
+            new Random(42).nextBytes(large);
+            client.socket.sendBinary(ByteBuffer.wrap(large), true).get(30, TimeUnit.SECONDS);
+            assertArrayEquals(large, client.nextBinary());
+            client.socket.sendPing(ByteBuffer.wrap(new byte[] {9, 8, 7})).get(10, TimeUnit.SECONDS);
+            assertEquals(new WsClient.Pong(ByteBuffer.wrap(new byte[] {9, 8, 7})), client.next());
+
+            Map<String, Integer> open = websockets(port);
+            assertEquals(1, open.get(joined.backend().name()), open.toString());
+            assertEquals(1, open.values().stream().mapToInt(Integer::intValue).sum(), open.toString());
+
+            client.socket.sendClose(4321, "bye").get(10, TimeUnit.SECONDS);
+            assertEquals(new WsClient.Closed(4321, "bye"), client.closed.get(10, TimeUnit.SECONDS));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> openWebSockets(port) == 0);
+
+        try (WsClient client = WsClient.open(ws(port, "/ws?protocols=chat,superchat"), "superchat", "chat")) {
+            assertEquals("superchat", client.socket.getSubprotocol());
+            client.socket.sendText("sub", true).get(10, TimeUnit.SECONDS);
+            assertEquals("sub", client.nextText());
+            client.socket.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+            assertEquals(1000, client.closed.get(10, TimeUnit.SECONDS).code());
+        }
+
+        String refused = WebSocketIT.rawHandshake(port, "/not-ws?status=403&size=10", "");
+        assertTrue(refused.startsWith("HTTP/1.1 403 "), refused);
+        assertTrue(refused.endsWith("\r\n\r\n" + new String(TestServer.filler(10), StandardCharsets.UTF_8)), refused);
+        assertTrue(refused.contains("\r\nX-Backend-Server: 127.0.0.1:"), refused);
+        await().atMost(Duration.ofSeconds(10)).until(() -> openWebSockets(port) == 0);
+
+        try (Joined joined = openWebSocket(port, backends)) {
+            WsClient client = joined.client();
+            TestServer backend = joined.backend();
+            client.socket.sendText("before", true).get(10, TimeUnit.SECONDS);
+            assertEquals("before", client.nextText());
+            backend.stop();
+            Object end = client.next();
+            assertTrue(
+                    end instanceof WsClient.Failed || (end instanceof WsClient.Closed closed && closed.code() == 1011),
+                    "closed with 1011 or dropped, got " + end);
+            await().atMost(Duration.ofSeconds(10)).until(() -> openWebSockets(port) == 0);
+            backend.start();
+        }
+        awaitAllHealthy(port);
+    }
+
+    /**
+     * The stop as the contract has it for WebSockets: one open when the stop begins keeps
+     * passing messages through the shutdown grace, and then gets close 1001 from jlb (within a
+     * bound), after which jlb's count of open WebSockets is no concern: the container is gone.
+     *
+     * @param stop what stops the container or the webapp (a SIGTERM, an undeploy)
+     */
+    static void closesWebSocketsWith1001AfterTheGrace(
+            int port, List<TestServer> backends, Duration grace, Runnable stop) throws Exception {
+        try (Joined joined = openWebSocket(port, backends)) {
+            WsClient client = joined.client();
+            long start = System.nanoTime();
+            stop.run();
+            client.socket.sendText("during the grace", true).get(10, TimeUnit.SECONDS);
+            assertEquals("during the grace", client.nextText());
+            Object end = client.next();
+            Duration after = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(new WsClient.Closed(1001, "jlb is shutting down"), end, "after " + after);
+            assertTrue(after.compareTo(grace) >= 0, "1001 before the grace was over: " + after);
+            assertTrue(after.compareTo(grace.plusSeconds(10)) < 0, "1001 long after the grace: " + after);
         }
     }
 

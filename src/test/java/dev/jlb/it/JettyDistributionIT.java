@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * its HTTP port, h2 and HTTP/1.1 on its HTTPS port with the keystore of jetty-base/bin/make-test-keystore.
  */
 class JettyDistributionIT {
+    /** jlb's shutdownGrace here: short, for the stop with a WebSocket open. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
     private static final Path JETTY_HOME =
             Path.of(System.getProperty("jetty.home", "target/containers/jetty-home-12.1.12"));
 
@@ -45,6 +48,11 @@ class JettyDistributionIT {
                     "backends",
                     backends.get(0).name() + "," + backends.get(1).name());
             xml = ContainerChecks.withSetting(xml, "healthCheckInterval", "0.5");
+            // A short grace (jetty-base keeps the default 30 s), for the stop with a WebSocket open.
+            xml = xml.replace(
+                    "</web-app>",
+                    "  <context-param><param-name>shutdownGrace</param-name><param-value>" + GRACE.toSeconds()
+                            + "</param-value></context-param>\n</web-app>");
             Files.writeString(override, xml);
             // The keystore start.d/https.ini names, made by the base's own script, as the README says
             // (a developer's own, if the copy brought one, is not the test's).
@@ -85,13 +93,17 @@ class JettyDistributionIT {
                 ContainerChecks.speaksHttp2(temp, port, tlsPort, certificate);
                 onlyTls12And13WithTheLaunchersCipherSuites(tlsPort, certificate);
                 ContainerChecks.loggedCleanly(jetty, "least_connections");
+                // jetty-base enables ee10-websocket-jetty: WebSockets are joined at the frame level.
+                ContainerChecks.joinsWebSockets(port, backends.all());
                 try (var logs = Files.list(base.resolve("logs"))) {
                     assertTrue(
                             logs.anyMatch(f -> f.getFileName().toString().endsWith(".request.log")), "no request log");
                 }
 
                 List<ProcessHandle> children = jetty.descendants();
-                jetty.signalTerm();
+                // Jetty's graceful stop (jlb.ini's stopTimeout) holds the WebSocket open for jlb's
+                // grace, then jlb sends 1001, before Jetty closes connections.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, jetty::signalTerm);
                 jetty.awaitExit(Duration.ofSeconds(40));
                 // The SIGTERM reached the forked Jetty too: nothing is left running.
                 await().atMost(Duration.ofSeconds(10))

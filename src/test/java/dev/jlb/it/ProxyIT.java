@@ -270,6 +270,7 @@ class ProxyIT {
                             "websockets"),
                     backend.keySet());
             assertTrue(backend.isNull("out_reason"));
+            assertEquals(0, backend.getInt("websockets"));
             assertEquals(0, backend.getInt("retries"));
             assertEquals(0, backend.getInt("websockets"));
             assertEquals("enabled", backend.getString("state"));

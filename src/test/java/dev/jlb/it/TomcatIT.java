@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy/tomcat/server-http2.xml: h2c on the HTTP port, h2 over TLS with a PEM certificate.
  */
 class TomcatIT {
+    /** jlb's shutdownGrace here: short, for the stop with a WebSocket open. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
     private static final Path CATALINA_HOME =
             Path.of(System.getProperty("catalina.home.dir", "target/containers/apache-tomcat-11.0.18"));
 
@@ -51,6 +54,10 @@ class TomcatIT {
                     serverXml,
                     withHttp2
                             .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
+                            // Tomcat looks for changed context files every second (10 by default): the undeploy.
+                            .replace(
+                                    "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+                                    "<Engine name=\"Catalina\" defaultHost=\"localhost\" backgroundProcessorDelay=\"1\">")
                             // As the README recommends: Tomcat's own error answers (CONNECT, a bad request line) in
                             // JSON too.
                             .replace(
@@ -67,7 +74,9 @@ class TomcatIT {
             context = ContainerChecks.withSetting(context, "algorithm", "weighted_round_robin");
             context = ContainerChecks.withSetting(context, "healthCheckInterval", "0.5");
             context = ContainerChecks.withSetting(context, "sticky", "cookie");
-            Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
+            context = ContainerChecks.withSetting(context, "shutdownGrace", String.valueOf(GRACE.toSeconds()));
+            Path rootXml = base.resolve("conf/Catalina/localhost/ROOT.xml");
+            Files.writeString(rootXml, context);
 
             long start = System.nanoTime();
             try (JlbProcess tomcat = JlbProcess.java(
@@ -97,8 +106,24 @@ class TomcatIT {
                 ContainerChecks.sticksBySession(port);
                 ContainerChecks.speaksHttp2(temp, port, tlsPort, caPem);
                 ContainerChecks.loggedCleanly(tomcat, "weighted_round_robin");
+                ContainerChecks.joinsWebSockets(port, backends.all());
 
-                tomcat.signalTerm();
+                // Undeployed (its context file removed): an upgraded connection outlives the webapp,
+                // and jlb's destroy() closes it with 1001 once the grace is over.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, () -> {
+                    try {
+                        Files.delete(rootXml);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertTrue(Files.isRegularFile(RunningBalancer.WAR), "the undeploy deleted the WAR");
+                Files.writeString(rootXml, context);
+                ContainerChecks.awaitListening(port, tomcat);
+
+                // Tomcat stops the webapp (the servlet's destroy) before it closes connections;
+                // upgraded ones outlive the webapp, so jlb closes them itself after the grace.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, tomcat::signalTerm);
                 tomcat.awaitExit(Duration.ofSeconds(40));
                 ContainerChecks.healthChecksStopped(backends.all());
             }

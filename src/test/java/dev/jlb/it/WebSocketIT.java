@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,6 +215,55 @@ class WebSocketIT {
                 assertEquals(1000, client.closed.get(10, TimeUnit.SECONDS).code());
                 await().atMost(Duration.ofSeconds(10)).until(() -> websockets(balancer) == 0);
             }
+        }
+    }
+
+    @Test
+    void aStopClosesOpenWebSocketsWith1001OnceTheShutdownGraceIsOver() throws Exception {
+        try (Backends backends = Backends.start(1)) {
+            RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("shutdownGrace", "2"));
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            Thread stopper = new Thread(() -> {
+                try {
+                    balancer.close();
+                    stopped.complete(null);
+                } catch (Exception e) {
+                    stopped.completeExceptionally(e);
+                }
+            });
+            try {
+                // Jetty's graceful stop: the connector's shutdownIdleTimeout (1 s) must not close it first.
+                ContainerChecks.closesWebSocketsWith1001AfterTheGrace(
+                        balancer.port(), backends.all(), Duration.ofSeconds(2), stopper::start);
+            } finally {
+                if (stopper.getState() == Thread.State.NEW) {
+                    balancer.close();
+                } else {
+                    stopped.get(20, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUndeployClosesOpenWebSocketsWith1001OnceTheShutdownGraceIsOver() throws Exception {
+        try (Backends backends = Backends.start(1);
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of("shutdownGrace", "2"))) {
+            CompletableFuture<Void> undeployed = new CompletableFuture<>();
+            ContainerChecks.closesWebSocketsWith1001AfterTheGrace(
+                    balancer.port(),
+                    backends.all(),
+                    Duration.ofSeconds(2),
+                    () -> new Thread(() -> {
+                                try {
+                                    balancer.undeploy();
+                                    undeployed.complete(null);
+                                } catch (Exception e) {
+                                    undeployed.completeExceptionally(e);
+                                }
+                            })
+                            .start());
+            undeployed.get(20, TimeUnit.SECONDS);
         }
     }
 

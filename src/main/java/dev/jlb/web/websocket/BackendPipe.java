@@ -58,9 +58,17 @@ final class BackendPipe extends AbstractConnection implements Connection.Upgrade
         return getEndPoint().fill(buffer);
     }
 
-    /** Asks to be told by {@link Reader#onReadable} when bytes arrive. */
+    /**
+     * Asks to be told by {@link Reader#onReadable} when bytes arrive, unless that is asked
+     * already: a reader may come here from both of its sides (in Tomcat, the client's output
+     * turning ready and the backend's bytes), and a second registration would fail with
+     * {@code ReadPendingException}. The callers hold their reader's lock, so checking and asking
+     * happen together.
+     */
     void awaitBytes() {
-        fillInterested();
+        if (!isFillInterested()) {
+            fillInterested();
+        }
     }
 
     @Override

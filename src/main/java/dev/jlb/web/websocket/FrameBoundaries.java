@@ -12,12 +12,12 @@ final class FrameBoundaries {
     private long payloadLeft;
     private boolean sawClose;
 
-    /** Whether the bytes so far end exactly at the end of a frame. */
     /** Whether a close frame has begun. */
     boolean sawClose() {
         return sawClose;
     }
 
+    /** Whether the bytes so far end exactly at the end of a frame. */
     boolean atBoundary() {
         return headerRead == 0 && payloadLeft == 0;
     }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * phase is over and before it stops the webapp, so the closing must be a graceful component of
  * Jetty's: one is made here as a proxy of Jetty's {@code Graceful} interface, which the webapp
  * cannot name (Jetty hides its server classes from webapps), and added to the WebSocket container.
+ * (The connectors' part of a graceful stop, cutting every connection's idle timeout to a second,
+ * is answered by the relay itself: see {@link JettyFrameRelay}.)
  */
 final class JettyGoingAway {
     private static final Logger LOG = LoggerFactory.getLogger(JettyGoingAway.class);

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
@@ -21,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * once the previous bytes are written to the backend, and the backend only once the client's
  * output is ready again: backpressure both ways, one buffer per direction.
  *
+ * <p>Threads: Tomcat runs each of its dispatches to this connection (data to read, room to
+ * write) holding the lock of its socket, and its upgraded streams are not safe to use from two
+ * threads at once (a read from a backend's thread racing the container's own read corrupts its
+ * buffer). So whatever runs here on another thread (the backend's, jlb's stop) takes that same lock
+ * first (see {@link #outside}); inside it, one lock per direction, always in that order.
+ *
  * <p>The container makes it through its public no-argument constructor; {@link #joinTo} gives it
  * its backend before {@link #init} runs.
  */
@@ -29,6 +37,8 @@ public final class ServletTunnel implements HttpUpgradeHandler {
     /** How long the exchange of close frames may take once jlb has sent its 1001. */
     private static final long GOING_AWAY_MILLIS = 2000;
 
+    private static final String GOING_AWAY_REASON = "jlb is shutting down";
+
     private BackendPipe pipe;
     private BackendWriter backend;
     private Joint joint;
@@ -36,6 +46,10 @@ public final class ServletTunnel implements HttpUpgradeHandler {
     private WebConnection connection;
     private ServletInputStream in;
     private ServletOutputStream out;
+    /** Tomcat's socket under the streams, or {@code null} where it cannot be found. */
+    private Object socket;
+    /** Tomcat's lock of that socket; a lock of this tunnel's own where it cannot be found. */
+    private Lock containerLock = new ReentrantLock();
 
     private final byte[] fromClient = new byte[16 * 1024];
     private final FrameBoundaries clientFrames = new FrameBoundaries();
@@ -66,10 +80,11 @@ public final class ServletTunnel implements HttpUpgradeHandler {
             close("no backend");
             return;
         }
-        joint.onGoingAway(this::goAway);
+        joint.onGoingAway(() -> outside(this::goAway));
         try {
             in = connection.getInputStream();
             out = connection.getOutputStream();
+            findContainerSocket();
             out.setWriteListener(new WriteListener() {
                 @Override
                 public void onWritePossible() {
@@ -105,14 +120,50 @@ public final class ServletTunnel implements HttpUpgradeHandler {
         pipe.start(new BackendPipe.Reader() {
             @Override
             public void onReadable() {
-                pumpToClient();
+                outside(ServletTunnel.this::pumpToClient);
             }
 
             @Override
             public void onClosed(Throwable cause) {
-                backendEnded();
+                outside(ServletTunnel.this::backendEnded);
             }
         });
+    }
+
+    /**
+     * Runs what comes from outside the container's dispatches (the backend's threads, jlb's stop)
+     * as the container runs its own: holding the lock of the client's socket.
+     */
+    private void outside(Runnable action) {
+        containerLock.lock();
+        try {
+            action.run();
+        } finally {
+            containerLock.unlock();
+        }
+    }
+
+    /** Tomcat's socket wrapper under the upgraded streams, and its lock (by reflection: Tomcat's own classes). */
+    private void findContainerSocket() {
+        try {
+            Field field = null;
+            for (Class<?> type = out.getClass(); type != null && field == null; type = type.getSuperclass()) {
+                try {
+                    field = type.getDeclaredField("socketWrapper");
+                } catch (NoSuchFieldException e) {
+                    // look in the superclass
+                }
+            }
+            if (field == null) {
+                LOG.warn("jlb cannot find the container's socket under an upgraded connection: {}", out.getClass());
+                return;
+            }
+            field.setAccessible(true);
+            socket = field.get(out);
+            containerLock = (Lock) socket.getClass().getMethod("getLock").invoke(socket);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("jlb cannot find the container's socket lock under an upgraded connection: {}", e.toString());
+        }
     }
 
     // ---- client to backend -------------------------------------------------------------------
@@ -120,7 +171,16 @@ public final class ServletTunnel implements HttpUpgradeHandler {
     private void pumpToBackend() {
         synchronized (fromClient) {
             try {
-                while (!clientDone && !clientWriting && in.isReady()) {
+                while (!clientDone && !clientWriting) {
+                    if (goingAway && clientFrames.atBoundary()) {
+                        // Between two of the client's frames: jlb's close, and nothing more.
+                        clientDone = true;
+                        sendCloseToBackend();
+                        return;
+                    }
+                    if (!in.isReady()) {
+                        return;
+                    }
                     int n = in.read(fromClient);
                     if (n < 0) {
                         clientEnded();
@@ -131,21 +191,19 @@ public final class ServletTunnel implements HttpUpgradeHandler {
                     }
                     ByteBuffer chunk = ByteBuffer.wrap(fromClient, 0, n);
                     if (goingAway) {
-                        // Up to the end of the frame under way, then jlb's close, then nothing more.
-                        int part = clientFrames.atBoundary() ? 0 : clientFrames.advance(chunk);
-                        chunk.limit(part);
-                        clientDone = true;
+                        // Up to the end of the frame under way; what follows it is dropped.
+                        chunk.limit(clientFrames.advance(chunk));
                     } else {
                         advanceAll(clientFrames, chunk);
                     }
                     clientWriting = true;
                     clientWriteInline = true;
                     backend.write(
-                            chunk, Callback.from(this::writtenToBackend, failure -> close("backend write failed")));
+                            chunk,
+                            Callback.from(
+                                    () -> outside(this::writtenToBackend),
+                                    failure -> outside(() -> close("backend write failed"))));
                     clientWriteInline = false;
-                    if (clientDone) {
-                        sendCloseToBackend();
-                    }
                 }
             } catch (IOException | RuntimeException e) {
                 close("client read failed: " + e);
@@ -190,36 +248,41 @@ public final class ServletTunnel implements HttpUpgradeHandler {
 
     // ---- backend to client -------------------------------------------------------------------
 
+    /**
+     * Relays the backend's bytes while the client's output is ready; Tomcat throws when written
+     * to otherwise, and calls {@code onWritePossible} (which comes back here) once it is.
+     */
     private void pumpToClient() {
         synchronized (fromBackend) {
             try {
                 while (!backendDone) {
+                    if (goingAway && backendFrames.atBoundary()) {
+                        // Between two of the backend's frames: jlb's close, and nothing more.
+                        if (!out.isReady()) {
+                            return;
+                        }
+                        sendCloseToClient(Frames.GOING_AWAY, GOING_AWAY_REASON);
+                        backendDone = true;
+                        return;
+                    }
                     if (fromBackend.hasRemaining()) {
                         if (!out.isReady()) {
                             return;
                         }
-                        if (goingAway && !closeSentToClient) {
-                            int part = backendFrames.atBoundary() ? 0 : backendFrames.advance(fromBackend);
-                            writeToClient(part);
-                            if (!backendFrames.atBoundary()) {
-                                continue;
-                            }
-                            sendCloseToClient(Frames.GOING_AWAY, "jlb is shutting down");
-                            backendDone = true;
-                            return;
+                        int length;
+                        if (goingAway) {
+                            // Up to the end of the frame under way.
+                            length = backendFrames.advance(fromBackend);
+                        } else {
+                            advanceAll(backendFrames, fromBackend);
+                            length = fromBackend.remaining();
                         }
-                        advanceAll(backendFrames, fromBackend);
-                        writeToClient(fromBackend.remaining());
+                        writeToClient(length);
                         continue;
                     }
                     fromBackend.limit(0);
                     int filled = pipe.fill(fromBackend);
                     if (filled == 0) {
-                        if (goingAway && !closeSentToClient && backendFrames.atBoundary() && out.isReady()) {
-                            sendCloseToClient(Frames.GOING_AWAY, "jlb is shutting down");
-                            backendDone = true;
-                            return;
-                        }
                         pipe.awaitBytes();
                         return;
                     }
@@ -266,8 +329,13 @@ public final class ServletTunnel implements HttpUpgradeHandler {
             if (!backendDone && !backendFrames.sawClose() && backendFrames.atBoundary() && !closeSentToClient) {
                 try {
                     if (out.isReady()) {
-                        // The backend dropped the connection without closing the WebSocket.
-                        sendCloseToClient(Frames.SERVER_ERROR, "backend closed the connection");
+                        if (goingAway) {
+                            // jlb's own close to the backend ended it: the client gets jlb's 1001.
+                            sendCloseToClient(Frames.GOING_AWAY, GOING_AWAY_REASON);
+                        } else {
+                            // The backend dropped the connection without closing the WebSocket.
+                            sendCloseToClient(Frames.SERVER_ERROR, "backend closed the connection");
+                        }
                     }
                 } catch (IOException | RuntimeException e) {
                     LOG.debug("could not tell the client that the backend closed", e);
@@ -291,13 +359,9 @@ public final class ServletTunnel implements HttpUpgradeHandler {
     private void goAway() {
         goingAway = true;
         pumpToClient();
-        synchronized (fromClient) {
-            if (!clientWriting && clientFrames.atBoundary()) {
-                clientDone = true;
-                sendCloseToBackend();
-            }
-        }
-        var unused = scheduler.schedule(() -> close("going away"), GOING_AWAY_MILLIS, TimeUnit.MILLISECONDS);
+        pumpToBackend();
+        var unused =
+                scheduler.schedule(() -> outside(() -> close("going away")), GOING_AWAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void close(String why) {
@@ -332,23 +396,11 @@ public final class ServletTunnel implements HttpUpgradeHandler {
      * would hang. Registering interest in writing makes Tomcat dispatch at once.
      */
     private void wakeContainer() {
-        if (out == null) {
+        if (socket == null) {
             return;
         }
         try {
-            Field field = null;
-            for (Class<?> type = out.getClass(); type != null && field == null; type = type.getSuperclass()) {
-                try {
-                    field = type.getDeclaredField("socketWrapper");
-                } catch (NoSuchFieldException e) {
-                    // look in the superclass
-                }
-            }
-            if (field != null) {
-                field.setAccessible(true);
-                Object socket = field.get(out);
-                socket.getClass().getMethod("registerWriteInterest").invoke(socket);
-            }
+            socket.getClass().getMethod("registerWriteInterest").invoke(socket);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.debug("could not wake the container to close the client's connection", e);
         }
