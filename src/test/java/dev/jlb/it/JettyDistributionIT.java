@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -105,12 +107,38 @@ class JettyDistributionIT {
                 // grace, then jlb sends 1001, before Jetty closes connections.
                 ContainerChecks.closesWebSocketsWith1001AfterTheGrace(port, backends.all(), GRACE, jetty::signalTerm);
                 jetty.awaitExit(Duration.ofSeconds(40));
-                // The SIGTERM reached the forked Jetty too: nothing is left running.
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+                // The SIGTERM reached the forked Jetty too: nothing is left running once its graceful
+                // stop (at most jlb.ini's stopTimeout) is over.
+                try {
+                    await().atMost(Duration.ofSeconds(40))
+                            .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("the forked Jetty is still running: " + threadDumps(children), e);
+                }
                 ContainerChecks.healthChecksStopped(backends.all());
             }
         }
+    }
+
+    /** What each process still alive is doing, for a failure's message. */
+    private static String threadDumps(List<ProcessHandle> processes) {
+        StringBuilder dumps = new StringBuilder();
+        for (ProcessHandle process : processes) {
+            if (process.isAlive()) {
+                try {
+                    Process jstack = new ProcessBuilder(
+                                    Path.of(System.getProperty("java.home"), "bin", "jstack")
+                                            .toString(),
+                                    String.valueOf(process.pid()))
+                            .redirectErrorStream(true)
+                            .start();
+                    dumps.append(new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    dumps.append(process.pid()).append(": no thread dump: ").append(e);
+                }
+            }
+        }
+        return dumps.toString();
     }
 
     /** https.ini's TLS settings took: TLS 1.3 and 1.2, but not a TLS 1.2 client offering CBC suites only. */
