@@ -21,7 +21,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * close with the same status). {@code ?send_bytes=N} makes it send N bytes of binary messages
  * (64 KiB each) as soon as it opens, each once the previous is written: a fast sender for slow
  * readers. {@code ?send_headers=1} makes its first message a JSON object of the handshake's
- * headers, as the backend received them.
+ * headers, as the backend received them. {@code ?close_with=CODE:REASON} makes it close first,
+ * with that code and reason, as soon as it opens.
  */
 public final class WebSocketEcho implements Session.Listener.AutoDemanding {
     private static final int FLOOD_MESSAGE = 64 * 1024;
@@ -29,6 +30,7 @@ public final class WebSocketEcho implements Session.Listener.AutoDemanding {
     private final long sendBytes;
     private final String headers;
     private final AtomicLong bytesSent;
+    private String closeWith;
     private Session session;
     private long sent;
 
@@ -68,7 +70,9 @@ public final class WebSocketEcho implements Session.Listener.AutoDemanding {
                     }
                     headers = json.append('}').toString();
                 }
-                return new WebSocketEcho(bytes == null ? 0 : Long.parseLong(bytes), headers, bytesSent);
+                WebSocketEcho echo = new WebSocketEcho(bytes == null ? 0 : Long.parseLong(bytes), headers, bytesSent);
+                echo.closeWith = query.getValue("close_with");
+                return echo;
             });
         });
         upgrades.setHandler(next);
@@ -83,6 +87,11 @@ public final class WebSocketEcho implements Session.Listener.AutoDemanding {
         }
         if (sendBytes > 0) {
             sendMore();
+        }
+        if (closeWith != null) {
+            int colon = closeWith.indexOf(':');
+            int code = Integer.parseInt(colon < 0 ? closeWith : closeWith.substring(0, colon));
+            session.close(code, colon < 0 ? null : closeWith.substring(colon + 1), Callback.NOOP);
         }
     }
 

@@ -264,6 +264,10 @@ final class ContainerChecks {
             client.socket.sendClose(4321, "bye").get(10, TimeUnit.SECONDS);
             assertEquals(new WsClient.Closed(4321, "bye"), client.closed.get(10, TimeUnit.SECONDS));
         }
+        // The backend closes first: its code and reason reach the client.
+        try (WsClient client = WsClient.open(ws(port, "/ws?close_with=4002:server%20bye"))) {
+            assertEquals(new WsClient.Closed(4002, "server bye"), client.closed.get(10, TimeUnit.SECONDS));
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> openWebSockets(port) == 0);
 
         try (WsClient client = WsClient.open(ws(port, "/ws?protocols=chat,superchat"), "superchat", "chat")) {

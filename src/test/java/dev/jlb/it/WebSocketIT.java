@@ -99,6 +99,16 @@ class WebSocketIT {
     }
 
     @Test
+    void aBackendsOwnCloseReachesTheClientWithItsCodeAndReason() throws Exception {
+        try (Backends backends = Backends.start(1);
+                RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of());
+                WsClient client = WsClient.open(ws(balancer, "/ws?close_with=4002:server%20bye%20%E2%9C%93"))) {
+            assertEquals(new WsClient.Closed(4002, "server bye ✓"), client.closed.get(10, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(10)).until(() -> websockets(balancer) == 0);
+        }
+    }
+
+    @Test
     void theBackendChoosesTheSubprotocolAndSeesTheClientsHeaders() throws Exception {
         try (Backends backends = Backends.start(1);
                 RunningBalancer balancer = RunningBalancer.inFrontOf(backends.all(), Map.of());
