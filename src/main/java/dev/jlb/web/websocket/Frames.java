@@ -17,7 +17,6 @@ final class Frames {
     static final int PING = 0x9;
     static final int PONG = 0xA;
 
-    static final int NORMAL = 1000;
     static final int GOING_AWAY = 1001;
     static final int PROTOCOL_ERROR = 1002;
     static final int NO_STATUS = 1005;

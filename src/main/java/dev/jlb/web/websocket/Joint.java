@@ -1,7 +1,6 @@
 package dev.jlb.web.websocket;
 
 import dev.jlb.balancer.Backend;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client WebSocket joined to one backend's: counted open from the backend's 101 until
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Joint {
     private final Backend backend;
     private final WebSocketJoints joints;
-    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable goingAway = () -> {};
 
     Joint(Backend backend, WebSocketJoints joints) {
@@ -33,17 +31,11 @@ final class Joint {
 
     /** Both sides are closed (or being closed): no longer counted. */
     void ended() {
-        if (ended.compareAndSet(false, true)) {
-            joints.remove(this);
-        }
+        joints.remove(this);
     }
 
     /** Whether jlb is stopping (and lets WebSockets run on until the shutdown grace is over). */
     boolean isStopping() {
         return joints.isStopping();
-    }
-
-    boolean isEnded() {
-        return ended.get();
     }
 }

@@ -212,22 +212,12 @@ public final class WebSocketProxy {
                 : ((BackendHandshake.Refused) answer).response();
     }
 
-    /** WebSockets open now, on every backend. */
-    public int openCount() {
-        return joints.count();
-    }
-
     /**
      * The stop: waits for the WebSockets to close by themselves up to the shutdown grace
      * (counted from when the stop began), then closes the rest with 1001 and stops the client.
      */
     public void stop(Duration graceLeft) throws InterruptedException {
-        joints.stopping();
-        if (!joints.awaitNone(graceLeft)) {
-            LOG.info("closing {} WebSockets with 1001 after the shutdown grace", joints.count());
-            joints.goAwayAll();
-            joints.awaitNone(CLOSING_TIME);
-        }
+        closeAfter(graceLeft);
         try {
             client.stop();
         } catch (Exception e) {
@@ -242,11 +232,7 @@ public final class WebSocketProxy {
         Thread stopper = new Thread(
                 () -> {
                     try {
-                        if (!joints.awaitNone(grace)) {
-                            LOG.info("closing {} WebSockets with 1001 after the shutdown grace", joints.count());
-                            joints.goAwayAll();
-                            joints.awaitNone(CLOSING_TIME);
-                        }
+                        closeAfter(grace);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } finally {
@@ -257,6 +243,16 @@ public final class WebSocketProxy {
         stopper.setDaemon(true);
         stopper.start();
         return done;
+    }
+
+    /** Lets WebSockets close by themselves for this long, then sends the rest 1001 and waits for them. */
+    private void closeAfter(Duration grace) throws InterruptedException {
+        joints.stopping();
+        if (!joints.awaitNone(grace)) {
+            LOG.info("closing {} WebSockets with 1001 after the shutdown grace", joints.count());
+            joints.goAwayAll();
+            joints.awaitNone(CLOSING_TIME);
+        }
     }
 
     private static boolean hasToken(String value, String token) {
