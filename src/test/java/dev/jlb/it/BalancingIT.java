@@ -81,7 +81,9 @@ class BalancingIT {
                 }
             }
             System.out.println("consistent_hash end to end: " + moved + " of 300 keys moved when 1 of 5 left");
-            assertTrue(moved <= 300 * (1.0 / 5 + 0.05), moved + " keys moved");
+            // Exactly the leaving backend's keys move. Its share depends on the ports' hashes (26% once),
+            // so a fixed bound near 1/5 would test luck; the ring's spread has its own property test.
+            assertEquals(perBackend.get(leaving.name()), moved, "not exactly the leaving backend's keys moved");
         }
     }
 
