@@ -11,12 +11,11 @@ import dev.jlb.web.websocket.WebSocketProxy;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,12 +24,15 @@ import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The proxy: every request that no other servlet claims goes to one backend chosen by the
@@ -39,6 +41,7 @@ import org.eclipse.jetty.io.ClientConnector;
  */
 public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private static final String CALL_ATTRIBUTE = BackendCall.class.getName();
+    private static final String OUTPUT_ATTRIBUTE = ClientOutput.class.getName();
     private static final byte[] NO_BACKEND = JsonErrors.body("no healthy backend");
 
     private transient Balancer balancer;
@@ -245,6 +248,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected AsyncRequestContent newProxyRequestContent(
             HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        listenToClientOutput(clientRequest, proxyResponse);
         // With Expect: 100-continue the body comes only after the backend asks for it: stream it.
         return new UpstreamContent(
                 expects100Continue(clientRequest)
@@ -291,6 +295,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected void sendProxyRequest(
             HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+        listenToClientOutput(clientRequest, proxyResponse);
         if (proxyRequest.getBody() instanceof UpstreamContent body) {
             body.whenReadyToSend(() -> send(clientRequest, proxyResponse, proxyRequest, body));
         } else {
@@ -346,57 +351,127 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         }
     }
 
-    @Override
-    protected ProxyWriter newProxyWriteListener(HttpServletRequest clientRequest, Response serverResponse) {
-        BackendCall call = call(clientRequest);
-        call.responseStarted();
-        return new ClientWriter(clientRequest, serverResponse, call);
-    }
-
-    /** Writes a chunk and sends it at once, so that streamed responses reach the client as they arrive. */
-    @Override
-    protected void writeProxyResponseContent(ServletOutputStream output, ByteBuffer content) throws IOException {
-        if (!BufferWrites.write(output, content)) {
-            super.writeProxyResponseContent(output, content);
-        }
-        if (output.isReady()) {
-            output.flush();
-        }
-    }
-
-    /** The writer of the response to the client; a failure here is the client's (gone, too slow). */
-    private final class ClientWriter extends ProxyWriter {
-        private final BackendCall call;
-        private final HttpServletRequest clientRequest;
-        private final long contentLength;
-        private boolean lengthSet;
-
-        ClientWriter(HttpServletRequest clientRequest, Response serverResponse, BackendCall call) {
-            super(clientRequest, serverResponse);
-            this.call = call;
-            this.clientRequest = clientRequest;
-            this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        }
-
-        @Override
-        protected Action process() throws Throwable {
-            if (!lengthSet) {
-                lengthSet = true;
-                // Jetty drops the backend's Content-Length in case a transformer changes the body;
-                // ours pass it unchanged, so it holds, and a body cut short is then seen as such.
-                HttpServletResponse response =
-                        (HttpServletResponse) clientRequest.getAsyncContext().getResponse();
-                if (contentLength >= 0 && !response.isCommitted()) {
-                    response.setContentLengthLong(contentLength);
-                }
+    /**
+     * The client's output, registered for non-blocking writes the first time a request is about to
+     * go to a backend: while the container still handles it (see {@link ClientOutput}).
+     */
+    private static ClientOutput listenToClientOutput(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+        ClientOutput output = (ClientOutput) clientRequest.getAttribute(OUTPUT_ATTRIBUTE);
+        if (output == null) {
+            try {
+                output = ClientOutput.listen(proxyResponse.getOutputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return super.process();
+            clientRequest.setAttribute(OUTPUT_ATTRIBUTE, output);
+        }
+        return output;
+    }
+
+    @Override
+    protected Response.CompleteListener newProxyResponseListener(
+            HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+        return new ResponseRelay(
+                clientRequest, proxyResponse, call(clientRequest), listenToClientOutput(clientRequest, proxyResponse));
+    }
+
+    /**
+     * Passes one backend answer to the client, each chunk written as it arrives and the next one
+     * asked for once the client's side took it. Unlike Jetty's proxy listener it has no content
+     * transformers (jlb changes no body) and no queue: one chunk is in flight at a time.
+     */
+    private final class ResponseRelay implements Response.Listener {
+        private final HttpServletRequest clientRequest;
+        private final HttpServletResponse proxyResponse;
+        private final BackendCall call;
+        private final ClientOutput output;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private Response response;
+        private boolean contentStarted;
+        private volatile boolean writing;
+        private volatile Result result;
+
+        ResponseRelay(
+                HttpServletRequest clientRequest,
+                HttpServletResponse proxyResponse,
+                BackendCall call,
+                ClientOutput output) {
+            this.clientRequest = clientRequest;
+            this.proxyResponse = proxyResponse;
+            this.call = call;
+            this.output = output;
         }
 
         @Override
-        protected void onCompleteFailure(Throwable failure) {
-            call.clientFailed();
-            super.onCompleteFailure(failure);
+        public void onBegin(Response serverResponse) {
+            response = serverResponse;
+            proxyResponse.setStatus(serverResponse.getStatus());
+        }
+
+        @Override
+        public void onHeaders(Response serverResponse) {
+            onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        }
+
+        @Override
+        public void onContent(Response serverResponse, Content.Chunk chunk, Runnable demander) {
+            if (!contentStarted) {
+                contentStarted = true;
+                call.responseStarted();
+            }
+            chunk.retain();
+            writing = true;
+            output.write(chunk.getByteBuffer(), new Callback() {
+                @Override
+                public void succeeded() {
+                    chunk.release();
+                    writing = false;
+                    if (result != null) {
+                        finish();
+                    } else {
+                        demander.run();
+                    }
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    chunk.release();
+                    writing = false;
+                    // The client is gone or too slow: the backend is not to blame.
+                    call.clientFailed();
+                    var unused = serverResponse.abort(failure);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return InvocationType.NON_BLOCKING;
+                }
+            });
+        }
+
+        /**
+         * Called once per exchange. A success waits for the last chunk's write (Jetty's client may
+         * report the end while it is still outstanding); a failure is answered at once.
+         */
+        @Override
+        public void onComplete(Result result) {
+            this.result = result;
+            if (result.isFailed() || !writing) {
+                finish();
+            }
+        }
+
+        private void finish() {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            Result outcome = result;
+            if (outcome.isSucceeded()) {
+                onProxyResponseSuccess(clientRequest, proxyResponse, response);
+            } else {
+                onProxyResponseFailure(clientRequest, proxyResponse, response, outcome.getFailure());
+            }
         }
     }
 
