@@ -253,7 +253,8 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         return new UpstreamContent(
                 expects100Continue(clientRequest)
                         ? 0
-                        : balancer.config().retry().bufferSize());
+                        : balancer.config().retry().bufferSize(),
+                clientRequest.getContentLengthLong());
     }
 
     @Override

@@ -42,11 +42,15 @@ final class UpstreamContent extends AsyncRequestContent {
     private Runnable whenReady;
     private final AtomicReference<Runnable> whenBodyRead = new AtomicReference<>();
 
+    private final long expectedLength;
+
     /**
-     * @param bufferSize the largest body read whole and kept for replay; 0 streams at once
+     * @param bufferSize     the largest body read whole and kept for replay; 0 streams at once
+     * @param expectedLength the body's Content-Length, or -1 if it has none
      */
-    UpstreamContent(int bufferSize) {
+    UpstreamContent(int bufferSize, long expectedLength) {
         this.bufferSize = bufferSize;
+        this.expectedLength = expectedLength;
         this.buffering = bufferSize > 0;
         this.tooLarge = bufferSize <= 0;
     }
@@ -108,7 +112,9 @@ final class UpstreamContent extends AsyncRequestContent {
     private void keep(ByteBuffer buffer, int bytes, int total) {
         byte[] kept = copy;
         if (kept == null || total > kept.length) {
-            int size = Math.min(bufferSize, Math.max(total, kept == null ? 4096 : kept.length * 2));
+            // A body of known length that fits is kept in one array of its size, grown never.
+            int first = expectedLength > 0 && expectedLength <= bufferSize ? (int) expectedLength : 4096;
+            int size = Math.min(bufferSize, Math.max(total, kept == null ? first : kept.length * 2));
             kept = kept == null ? new byte[size] : Arrays.copyOf(kept, size);
         }
         buffer.get(kept, length, bytes);
