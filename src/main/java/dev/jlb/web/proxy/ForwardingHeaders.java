@@ -118,6 +118,10 @@ final class ForwardingHeaders {
         }
         if (hostHeader != null) {
             upstream.put(HttpHeader.HOST, hostHeader);
+        } else if (!preserveHost) {
+            // The backend's own authority, as HttpClient would write it, but without the URI it
+            // builds and parses for every request that has no Host.
+            upstream.put(HttpHeader.HOST, backend.authority());
         }
 
         String remote = client.getRemoteAddr();
