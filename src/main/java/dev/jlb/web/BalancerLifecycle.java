@@ -6,6 +6,8 @@ import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
+import dev.jlb.config.DnsTarget;
+import dev.jlb.discovery.DnsDiscovery;
 import dev.jlb.health.HttpHealthChecker;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.time.ExecutorScheduler;
@@ -33,6 +35,7 @@ public final class BalancerLifecycle implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(BalancerLifecycle.class);
 
     private Balancer balancer;
+    private DnsDiscovery discovery;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -50,6 +53,14 @@ public final class BalancerLifecycle implements ServletContextListener {
         } catch (Exception e) {
             throw new IllegalStateException("jlb: the health checks could not start", e);
         }
+        if (!config.dns().targets().isEmpty()) {
+            metrics.dnsNames(config.dns().targets().stream()
+                    .map(DnsTarget::name)
+                    .distinct()
+                    .toList());
+            discovery = DnsDiscovery.withDns(config.dns(), balancer.pool(), metrics::dnsLookedUp);
+            discovery.start();
+        }
         context.setAttribute(Balancer.ATTRIBUTE, balancer);
         context.setAttribute(BalancerMetrics.ATTRIBUTE, metrics);
         String summary = "algorithm " + config.algorithm().configName() + ", backends " + config.describeBackends();
@@ -66,6 +77,10 @@ public final class BalancerLifecycle implements ServletContextListener {
         event.getServletContext().removeAttribute(Balancer.ATTRIBUTE);
         event.getServletContext().removeAttribute(BalancerMetrics.ATTRIBUTE);
         event.getServletContext().removeAttribute(SUMMARY_ATTRIBUTE);
+        if (discovery != null) {
+            discovery.stop();
+            discovery = null;
+        }
         if (balancer != null) {
             balancer.stop();
             balancer = null;

@@ -28,7 +28,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
         "latencyMs",
         "outReason",
         "retries",
-        "websockets"
+        "websockets",
+        "source"
     })
     public record BackendStats(
             String address,
@@ -45,7 +46,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
             Long latencyMs,
             String outReason,
             long retries,
-            int websockets) {}
+            int websockets,
+            String source) {}
 
     @Override
     Answer answer(Balancer balancer) {
@@ -79,6 +81,7 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
                 latency < 0 ? null : latency,
                 backend.outReason(),
                 backend.retries(),
-                backend.websockets());
+                backend.websockets(),
+                backend.source());
     }
 }
