@@ -38,6 +38,7 @@ final class DnsRefresher {
     private volatile Scheduler.Task next;
     // Confined to the scheduler's thread.
     private boolean failing;
+    private int outagesLogged;
     private boolean everAnswered;
     private long lastGoodNanos;
     private Set<BackendSpec> lastRefused = Set.of();
@@ -145,6 +146,7 @@ final class DnsRefresher {
             return;
         }
         failing = true;
+        outagesLogged++;
         if (everAnswered) {
             long age = TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - lastGoodNanos);
             LOG.warn(
@@ -155,6 +157,11 @@ final class DnsRefresher {
         } else {
             LOG.warn("DNS: lookup of {} failed: {}; no backends from it until it answers", target.source(), why);
         }
+    }
+
+    /** How many outages were logged: one each, however many lookups failed in it. */
+    int outagesLogged() {
+        return outagesLogged;
     }
 
     /** The answer as backends of this entry: SRV weights scaled, A/AAAA with the entry's weight. */

@@ -163,10 +163,57 @@ class BalancerConfigTest {
                 "hashBalanceFactor|1.5|--hash-balance-factor: '1.5' is not 0 (off) or a percentage from 100 to 1000",
                 "slowStart|-1|--slow-start: '-1' is not a positive number of seconds",
                 "slowStart|later|--slow-start: 'later' is not a number of seconds (0 or more)",
+                "backends|dns:app.internal|--backends: 'dns:app.internal' is not dns:NAME:PORT[=WEIGHT]",
+                "backends|dns:app..internal:80|--backends: 'dns:app..internal:80' has no valid DNS name (expected dns:NAME:PORT[=WEIGHT])",
+                "backends|dns:app.internal:0|--backends: 'dns:app.internal:0' has no valid port (1-65535)",
+                "backends|dns:app.internal:80=0|--backends: weight '0' of 'dns:app.internal:80=0' is not a positive integer from 1 to 1000",
+                "backends|srv:|--backends: 'srv:' has no valid DNS name (expected srv:NAME)",
+                "backends|srv:a,srv:a|--backends: srv:a is listed twice",
+                "dnsServer|dns.internal:53|--dns-server: 'dns.internal:53' is not IP:PORT (a resolver is given by its address)",
+                "dnsServer|127.0.0.1|--dns-server: '127.0.0.1' is not HOST:PORT",
+                "dnsRefresh|0|--dns-refresh: '0' is not a positive number of seconds",
             })
     void aBadValueIsNamedWithItsOption(String param, String value, String message) {
         options.put(param, value);
         assertEquals(message, failure());
+    }
+
+    @Test
+    void dnsEntriesMixWithStaticBackends() throws ConfigException {
+        options.put("backends", "10.0.0.1:80, dns:app.internal:8080=3, srv:_http._tcp.app.internal");
+        BalancerConfig config = resolve();
+        assertEquals(List.of(new BackendSpec(new BackendAddress("10.0.0.1", 80), 1)), config.backends());
+        assertEquals(
+                List.of(
+                        new DnsTarget(DnsTarget.Kind.ADDRESS, "app.internal", 8080, 3),
+                        new DnsTarget(DnsTarget.Kind.SRV, "_http._tcp.app.internal", 0, 1)),
+                config.dns().targets());
+        assertEquals("dns:app.internal:8080", config.dns().targets().get(0).source());
+        assertEquals(
+                "srv:_http._tcp.app.internal", config.dns().targets().get(1).source());
+        assertEquals(BackendSpec.STATIC, config.backends().get(0).source());
+        assertEquals("10.0.0.1:80, dns:app.internal:8080=3, srv:_http._tcp.app.internal", config.describeBackends());
+    }
+
+    @Test
+    void dnsDefaultsAreTheSystemsResolverAndTenSeconds() throws ConfigException {
+        options.put("backends", "dns:app.internal:8080");
+        BalancerConfig config = resolve();
+        assertEquals(List.of(), config.backends(), "DNS entries alone are a valid list");
+        assertEquals(null, config.dns().server());
+        assertEquals(Duration.ofSeconds(10), config.dns().refresh());
+    }
+
+    @Test
+    void dnsSettingsAreParsed() throws ConfigException {
+        options.put("dnsServer", "127.0.0.1:5353");
+        environment.put("JLB_DNS_REFRESH", "2.5");
+        BalancerConfig config = resolve();
+        assertEquals(
+                new java.net.InetSocketAddress("127.0.0.1", 5353), config.dns().server());
+        assertEquals(Duration.ofMillis(2500), config.dns().refresh());
+        options.put("dnsServer", "[::1]:53");
+        assertEquals(53, resolve().dns().server().getPort());
     }
 
     @Test
