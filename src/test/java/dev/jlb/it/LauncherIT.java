@@ -54,6 +54,10 @@ class LauncherIT {
                 "--hash-key",
                 "--hash-balance-factor",
                 "--slow-start",
+                "--dns-server",
+                "--dns-refresh",
+                "dns:NAME:PORT",
+                "srv:NAME",
                 "HOST:PORT[=WEIGHT][@ROUTE]",
                 "consistent_hash",
                 "test-server")) {
