@@ -55,8 +55,7 @@ public record BackendEntries(List<BackendSpec> statics, List<DnsTarget> targets)
             statics.add(backend);
         }
         if (statics.isEmpty() && targets.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "the backend list is empty; give at least one HOST:PORT, dns:NAME:PORT or srv:NAME");
+            throw new IllegalArgumentException("the backend list is empty; give at least one HOST:PORT");
         }
         return new BackendEntries(statics, targets);
     }

@@ -114,7 +114,7 @@ final class DnsRefresher {
         List<BackendSpec> wanted = specs(answer);
         BackendPool.Reconciliation result = pool.reconcile(target.source(), wanted);
         if (failing) {
-            LOG.info("DNS: {} answers again ({} addresses)", target.source(), wanted.size());
+            LOG.info("DNS: {} answers again", target.source());
             failing = false;
         }
         if (result.changed() || !everAnswered) {

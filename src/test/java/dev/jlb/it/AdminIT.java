@@ -103,6 +103,7 @@ class AdminIT {
             assertEquals(201, added.statusCode(), added.body());
             assertEquals(extra.name(), json(added).getString("address"));
             assertEquals(3, json(added).getInt("weight"));
+            assertEquals("admin", json(added).getString("source"));
             // Checked at once, and failing: it takes no traffic.
             await().until(() -> extra.healthChecks() >= 1);
             for (int i = 0; i < 6; i++) {

@@ -267,8 +267,10 @@ class ProxyIT {
                             "latency_ms",
                             "out_reason",
                             "retries",
-                            "websockets"),
+                            "websockets",
+                            "source"),
                     backend.keySet());
+            assertEquals("static", backend.getString("source"));
             assertTrue(backend.isNull("out_reason"));
             assertEquals(0, backend.getInt("websockets"));
             assertEquals(0, backend.getInt("retries"));
