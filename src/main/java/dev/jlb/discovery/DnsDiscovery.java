@@ -21,6 +21,7 @@ public final class DnsDiscovery {
 
     private final List<DnsRefresher> refreshers = new ArrayList<>();
     private final Scheduler scheduler;
+    private final Resolver resolver;
 
     /**
      * @param resolver  how entries are looked up
@@ -34,6 +35,7 @@ public final class DnsDiscovery {
             LongSupplier nanoClock,
             LookupListener listener) {
         this.scheduler = scheduler;
+        this.resolver = resolver;
         for (DnsTarget target : settings.targets()) {
             refreshers.add(
                     new DnsRefresher(target, settings.refresh(), resolver, pool, scheduler, nanoClock, listener));
@@ -59,5 +61,6 @@ public final class DnsDiscovery {
     public void stop() {
         refreshers.forEach(DnsRefresher::stop);
         scheduler.shutdown();
+        resolver.close();
     }
 }

@@ -11,6 +11,7 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NioClient;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.SimpleResolver;
@@ -58,6 +59,15 @@ final class DnsjavaResolver implements Resolver {
         }
         return new DnsAnswer(
                 answers.endpoints, Duration.ofSeconds(answers.minTtl == Long.MAX_VALUE ? 0 : answers.minTtl));
+    }
+
+    /**
+     * Stops dnsjava's selector thread, which is shared by every resolver of this class loader:
+     * an undeployed webapp must not leave it behind (a container keeps running).
+     */
+    @Override
+    public void close() {
+        NioClient.close();
     }
 
     /** What one resolve has found so far. */

@@ -11,4 +11,7 @@ public interface Resolver {
      * @throws LookupFailedException when the resolver could not answer (timeout, SERVFAIL, refused)
      */
     DnsAnswer resolve(DnsTarget target) throws LookupFailedException;
+
+    /** Lets go of its sockets and threads; it is not used again. */
+    default void close() {}
 }
