@@ -52,7 +52,15 @@ public enum Setting {
     /** The embedded launcher's idle timeout for client connections; a container has its own. */
     CLIENT_TIMEOUT("clientTimeout", "30", true),
     /** The embedded launcher's limit on a request's line and headers; a container has its own. */
-    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "8192", true);
+    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "8192", true),
+    /**
+     * A properties file of settings, between the environment variable and the init-param in
+     * precedence, watched and applied when it changes; empty for none.
+     */
+    CONFIG_FILE("configFile", "");
+
+    private static final java.util.Map<String, Setting> BY_PARAM = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Setting::param, setting -> setting));
 
     private final String param;
     private final String defaultValue;
@@ -66,6 +74,11 @@ public enum Setting {
         this.param = param;
         this.defaultValue = defaultValue;
         this.launcherOnly = launcherOnly;
+    }
+
+    /** The setting with that init-param name, or {@code null}. */
+    public static Setting byParam(String param) {
+        return BY_PARAM.get(param);
     }
 
     /** The init-param name, e.g. {@code healthCheckInterval}. */
@@ -84,6 +97,9 @@ public enum Setting {
 
     /** The launcher option, e.g. {@code --health-check-interval}. */
     public String option() {
+        if (this == CONFIG_FILE) {
+            return "--config";
+        }
         return "--" + words("-").toLowerCase(Locale.ROOT);
     }
 

@@ -83,11 +83,12 @@ public final class Launcher implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ParseResult parsed = spec.commandLine().getParseResult();
         Map<String, String> options = LauncherOptions.givenSettings(parsed);
-        ConfigSources sources = ConfigSources.ofProcess(options, name -> null);
         ServerConfig server;
         Path accessLog = path(parsed, LauncherOptions.ACCESS_LOG);
         Path war = path(parsed, LauncherOptions.WAR);
         try {
+            ConfigSources sources =
+                    ConfigSources.ofProcess(options, name -> null).withConfigFile();
             BalancerConfig.resolve(sources);
             server = ServerConfig.resolve(sources);
             if (server.tls() != null) {
@@ -111,6 +112,7 @@ public final class Launcher implements Callable<Integer> {
             EmbeddedBalancer balancer = EmbeddedBalancer.start(
                     war != null ? war : EmbeddedBalancer.embeddedWar(), server, options, accessLog);
             ShutdownSignals.stopGracefullyOn(balancer, demoBackends);
+            ShutdownSignals.reloadOn(balancer);
             if (balancer.tlsPort() > 0) {
                 LOG.info(
                         "jlb listening on port {} and, with TLS, on {}: {}",

@@ -151,7 +151,13 @@ final class LauncherOptions {
                     null,
                     "<FILE>",
                     "PEM bundle or PKCS#12 of CAs that https backends are",
-                    "checked against [default: the JVM's trusted CAs]"));
+                    "checked against [default: the JVM's trusted CAs]"),
+            new SettingOption(
+                    Setting.CONFIG_FILE,
+                    null,
+                    "<FILE>",
+                    "a properties file of init-param names and values,",
+                    "watched and applied when it changes (or on SIGHUP)"));
 
     private LauncherOptions() {}
 

@@ -3,6 +3,7 @@ package dev.jlb.web;
 import dev.jlb.algorithm.RandomSource;
 import dev.jlb.balancer.BackendTls;
 import dev.jlb.balancer.Balancer;
+import dev.jlb.balancer.ConfigFileWatcher;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
@@ -32,23 +33,40 @@ public final class BalancerLifecycle implements ServletContextListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BalancerLifecycle.class);
 
+    /**
+     * Context attribute with a {@code Runnable} that reads the {@code configFile} again and applies
+     * it, for the launcher's SIGHUP; absent when no file is in use.
+     */
+    public static final String CONFIG_RELOAD_ATTRIBUTE = "dev.jlb.configReload";
+
+    /** How often a {@code configFile} is read to see whether it changed. */
+    private static final java.time.Duration CONFIG_FILE_POLL = java.time.Duration.ofSeconds(1);
+
     private Balancer balancer;
+    private ConfigFileWatcher watcher;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        BalancerConfig config = resolveConfig(context);
+        ConfigSources sources = resolveSources(context);
+        BalancerConfig config = resolveConfig(sources);
         balancer = new Balancer(
                 config,
                 RandomSource.threadLocal(),
                 System::nanoTime,
                 new HttpHealthChecker(config.healthChecks(), BackendTls.context(config.backendTrust())),
                 new ExecutorScheduler("jlb-scheduler"));
-        BalancerMetrics metrics = new BalancerMetrics(balancer.pool(), balancer::proxiedRequests);
+        BalancerMetrics metrics =
+                new BalancerMetrics(balancer.pool(), balancer::proxiedRequests, balancer.configReloads());
         try {
             balancer.start();
         } catch (Exception e) {
             throw new IllegalStateException("jlb: the health checks could not start", e);
+        }
+        if (sources.file() != null) {
+            watcher = new ConfigFileWatcher(sources, balancer, balancer.scheduler(), CONFIG_FILE_POLL);
+            watcher.start();
+            context.setAttribute(CONFIG_RELOAD_ATTRIBUTE, (Runnable) watcher::reloadNow);
         }
         context.setAttribute(Balancer.ATTRIBUTE, balancer);
         context.setAttribute(BalancerMetrics.ATTRIBUTE, metrics);
@@ -66,22 +84,38 @@ public final class BalancerLifecycle implements ServletContextListener {
         event.getServletContext().removeAttribute(Balancer.ATTRIBUTE);
         event.getServletContext().removeAttribute(BalancerMetrics.ATTRIBUTE);
         event.getServletContext().removeAttribute(SUMMARY_ATTRIBUTE);
+        event.getServletContext().removeAttribute(CONFIG_RELOAD_ATTRIBUTE);
+        if (watcher != null) {
+            watcher.stop();
+            watcher = null;
+        }
         if (balancer != null) {
             balancer.stop();
             balancer = null;
         }
     }
 
-    private static BalancerConfig resolveConfig(ServletContext context) {
+    private static ConfigSources resolveSources(ServletContext context) {
         @SuppressWarnings("unchecked")
         Map<String, String> options = (Map<String, String>) context.getAttribute(LAUNCHER_OPTIONS_ATTRIBUTE);
-        ConfigSources sources =
-                ConfigSources.ofProcess(options == null ? Map.of() : options, context::getInitParameter);
+        try {
+            return ConfigSources.ofProcess(options == null ? Map.of() : options, context::getInitParameter)
+                    .withConfigFile();
+        } catch (ConfigException e) {
+            throw failed(e);
+        }
+    }
+
+    private static BalancerConfig resolveConfig(ConfigSources sources) {
         try {
             return BalancerConfig.resolve(sources);
         } catch (ConfigException e) {
-            LOG.error("jlb cannot start: {}", e.getMessage());
-            throw new IllegalStateException("jlb configuration error: " + e.getMessage(), e);
+            throw failed(e);
         }
+    }
+
+    private static IllegalStateException failed(ConfigException e) {
+        LOG.error("jlb cannot start: {}", e.getMessage());
+        return new IllegalStateException("jlb configuration error: " + e.getMessage(), e);
     }
 }
