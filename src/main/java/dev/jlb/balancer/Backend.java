@@ -27,12 +27,15 @@ public final class Backend implements BackendView, Monitored {
     private final String authority;
     private final URI origin;
     private final String route;
+    private final String source;
     private final PeakEwma peakEwma = new PeakEwma();
     private volatile int warmth = WARM;
     // Written by the pool under its lock (see SlowStart).
     private long warmingSince = NOT_WARMING;
     private volatile LongAdder poolInFlight;
     private volatile int weight;
+    // The weight its source last asked for; written by the pool under its lock.
+    private int sourceWeight;
     private volatile AdminState state = AdminState.ENABLED;
     private volatile boolean removing;
     private volatile BackendMeters meters = BackendMeters.NONE;
@@ -62,6 +65,8 @@ public final class Backend implements BackendView, Monitored {
         this.origin = URI.create(spec.origin());
         this.route = spec.routeId();
         this.weight = spec.weight();
+        this.sourceWeight = spec.weight();
+        this.source = spec.source();
         this.health = new HealthState(assumedHealthy);
     }
 
@@ -124,6 +129,20 @@ public final class Backend implements BackendView, Monitored {
         return effective.scale() < 0 ? effective.setScale(0) : effective;
     }
 
+    /** Where it comes from: {@code static}, {@code admin}, {@code dns:NAME:PORT} or {@code srv:NAME}. */
+    public String source() {
+        return source;
+    }
+
+    /** The weight its source gave it last, which an admin's change of weight outlives until the source changes it. */
+    int sourceWeight() {
+        return sourceWeight;
+    }
+
+    void sourceWeight(int weight) {
+        this.sourceWeight = weight;
+    }
+
     @Override
     public String route() {
         return route;
@@ -161,6 +180,11 @@ public final class Backend implements BackendView, Monitored {
 
     public void markRemoving() {
         removing = true;
+    }
+
+    /** Keeps it after all: its source wants it again before its last request ended. */
+    void keep() {
+        removing = false;
     }
 
     /** Where its traffic is recorded for metrics. */

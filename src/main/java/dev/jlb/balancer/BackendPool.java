@@ -8,6 +8,8 @@ import dev.jlb.config.BackendSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +71,22 @@ public final class BackendPool {
 
         public Refusal refusal() {
             return refusal;
+        }
+    }
+
+    /**
+     * What a {@link #reconcile} did.
+     *
+     * @param added      new backends, which take traffic once a health check has passed
+     * @param leaving    backends gone from the source: no new requests, removed when idle
+     * @param reweighted backends that stay, with the new weight their source gave them
+     * @param refused    wanted backends whose address or route another source's backend holds
+     */
+    public record Reconciliation(
+            List<Backend> added, List<Backend> leaving, List<Backend> reweighted, List<BackendSpec> refused) {
+        /** Whether the pool's membership or a weight changed. */
+        public boolean changed() {
+            return !added.isEmpty() || !leaving.isEmpty() || !reweighted.isEmpty();
         }
     }
 
@@ -199,6 +217,94 @@ public final class BackendPool {
     }
 
     /**
+     * Makes a source's backends those wanted, in one change: backends new to the pool are added
+     * (taking traffic once a health check has passed, then through slow start, as {@link #add}),
+     * the source's backends not wanted any more are removed as {@link #remove} does (no new
+     * requests, gone once their requests in flight have ended; unlike it, even the last one), and
+     * those that stay keep their counters, health and state, and take the wanted weight if their
+     * source changed it (an admin's change of weight lasts until then). A backend is known by its
+     * address alone: a staying backend's route and scheme are not changed. A leaving backend that
+     * is wanted again before it has gone stays.
+     *
+     * <p>An address belongs to one source: the backend that has it keeps it, and a wanted
+     * backend with an address or route of another source's backend is refused (the caller logs
+     * it; a later reconcile adds it once the other has gone). Request threads see the pool as it
+     * was or as it is after the whole change, never in between: one snapshot is published.
+     *
+     * @param wanted the source's backends, each with that {@link BackendSpec#source()}; of two
+     *               with the same address, the first counts
+     */
+    public Reconciliation reconcile(String source, Collection<BackendSpec> wanted) {
+        for (BackendSpec spec : wanted) {
+            if (!spec.source().equals(source)) {
+                throw new IllegalArgumentException(
+                        "backend " + spec.address() + " is from " + spec.source() + ", not " + source);
+            }
+        }
+        Map<BackendAddress, BackendSpec> byAddress = new LinkedHashMap<>();
+        wanted.forEach(spec -> byAddress.putIfAbsent(spec.address(), spec));
+        List<Backend> added = new ArrayList<>();
+        List<Backend> leaving = new ArrayList<>();
+        List<Backend> reweighted = new ArrayList<>();
+        List<BackendSpec> refused = new ArrayList<>();
+        synchronized (this) {
+            List<Backend> next = new ArrayList<>(backends);
+            Map<BackendAddress, Backend> present = new HashMap<>();
+            Set<String> routes = new HashSet<>();
+            for (Backend backend : backends) {
+                present.put(backend.address(), backend);
+                routes.add(backend.route());
+                if (!backend.source().equals(source)) {
+                    continue;
+                }
+                BackendSpec spec = byAddress.get(backend.address());
+                if (spec == null) {
+                    if (!backend.isRemoving()) {
+                        backend.markRemoving();
+                        leaving.add(backend);
+                    }
+                    continue;
+                }
+                backend.keep();
+                if (spec.weight() != backend.sourceWeight()) {
+                    backend.sourceWeight(spec.weight());
+                    backend.weight(spec.weight());
+                    reweighted.add(backend);
+                }
+            }
+            for (BackendSpec spec : byAddress.values()) {
+                Backend holder = present.get(spec.address());
+                if (holder != null) {
+                    if (!holder.source().equals(source)) {
+                        refused.add(spec);
+                    }
+                    continue;
+                }
+                if (!routes.add(spec.routeId())) {
+                    refused.add(spec);
+                    continue;
+                }
+                Backend backend = new Backend(spec, false);
+                watch(backend);
+                next.add(backend);
+                added.add(backend);
+            }
+            if (!added.isEmpty()) {
+                backends = List.copyOf(next);
+            }
+            rebuild();
+        }
+        added.forEach(backend -> listeners.forEach(listener -> listener.added(backend)));
+        for (Backend backend : leaving) {
+            if (backend.inFlight() == 0) {
+                forget(backend);
+            }
+        }
+        return new Reconciliation(
+                List.copyOf(added), List.copyOf(leaving), List.copyOf(reweighted), List.copyOf(refused));
+    }
+
+    /**
      * Rebuilds the snapshot after a change; publishes it only if the eligible set, a weight, a
      * warmth or the routable set changed.
      */
@@ -257,7 +363,8 @@ public final class BackendPool {
     /** Drops a backend that is being removed, once; its last request has ended. */
     private void forget(Backend backend) {
         synchronized (this) {
-            if (!backends.contains(backend)) {
+            // Not if its source wanted it back in the meantime (see reconcile).
+            if (!backend.isRemoving() || !backends.contains(backend)) {
                 return;
             }
             List<Backend> fewer = new ArrayList<>(backends);

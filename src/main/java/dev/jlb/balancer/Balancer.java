@@ -4,6 +4,7 @@ import dev.jlb.algorithm.Algorithm;
 import dev.jlb.algorithm.AlgorithmOptions;
 import dev.jlb.algorithm.Algorithms;
 import dev.jlb.algorithm.RandomSource;
+import dev.jlb.config.BackendSpec;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.health.HealthChecker;
 import dev.jlb.health.HealthMonitor;
@@ -89,6 +90,11 @@ public final class Balancer {
     public synchronized void reconfigure(BalancerConfig next) {
         BalancerConfig before = config;
         config = next;
+        BackendPool.Reconciliation backends = pool.reconcile(BackendSpec.STATIC, next.backends());
+        for (BackendSpec refused : backends.refused()) {
+            MembershipLog.LOG.warn(
+                    "backend {} of the configuration is not added: another source has its address or route", refused);
+        }
         if (next.algorithm() != before.algorithm()
                 || next.balancing().hashBalanceFactor() != before.balancing().hashBalanceFactor()) {
             pool.replaceAlgorithm(algorithm(next));

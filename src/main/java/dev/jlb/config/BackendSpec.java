@@ -12,10 +12,18 @@ import java.util.regex.Pattern;
  *
  * @param route its {@code ROUTE}, 1-64 of {@code [A-Za-z0-9_-]}, or {@code null} for the one
  *              derived from its address (see {@link #routeId()})
- * @param tls   whether it is reached over TLS (written {@code https://HOST:PORT})
+ * @param tls    whether it is reached over TLS (written {@code https://HOST:PORT})
+ * @param source where it comes from: {@link #STATIC}, {@link #ADMIN}, or the discovery entry
+ *               that found it ({@code dns:NAME:PORT}, {@code srv:NAME}); a source's backends are
+ *               changed together (see the pool's reconcile)
  */
-public record BackendSpec(BackendAddress address, int weight, String route, boolean tls) {
+public record BackendSpec(BackendAddress address, int weight, String route, boolean tls, String source) {
     public static final int MAX_WEIGHT = 1000;
+    /** The source of a backend listed as {@code HOST:PORT} in the configuration. */
+    public static final String STATIC = "static";
+    /** The source of a backend added through {@code /lb-admin}. */
+    public static final String ADMIN = "admin";
+
     private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     public BackendSpec {
@@ -25,6 +33,19 @@ public record BackendSpec(BackendAddress address, int weight, String route, bool
         if (route != null && !ROUTE.matcher(route).matches()) {
             throw new IllegalArgumentException("route '" + route + "' is not 1-64 of A-Z, a-z, 0-9, _ and -");
         }
+        if (source == null || source.isEmpty()) {
+            throw new IllegalArgumentException("a backend needs a source");
+        }
+    }
+
+    /** A backend of the configuration's own list. */
+    public BackendSpec(BackendAddress address, int weight, String route, boolean tls) {
+        this(address, weight, route, tls, STATIC);
+    }
+
+    /** The same backend, from another source. */
+    public BackendSpec withSource(String newSource) {
+        return new BackendSpec(address, weight, route, tls, newSource);
     }
 
     /** A plain HTTP backend without a route of its own. */

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The balancer's configuration, resolved and validated once at start-up.
  *
- * @param backends           the backends, in the order given
+ * @param backends           the backends listed as {@code HOST:PORT}, in the order given
+ * @param dns                the backends found in DNS, and how
  * @param algorithm          how a backend is chosen
  * @param healthChecks       active health checking
  * @param ejection           passive health checking (outlier detection)
@@ -27,6 +29,7 @@ import java.util.stream.Collectors;
  */
 public record BalancerConfig(
         List<BackendSpec> backends,
+        DnsSettings dns,
         AlgorithmName algorithm,
         HealthCheckPolicy healthChecks,
         EjectionPolicy ejection,
@@ -74,8 +77,14 @@ public record BalancerConfig(
                 new RetryPolicy(parse(sources, Setting.RETRIES, text -> ValueParsers.integer(text, 0, 10)), (int)
                         parse(sources, Setting.RETRY_BUFFER_SIZE, text -> boundedBytes(text, 16 * 1024 * 1024))
                                 .longValue());
+        BackendEntries entries = parse(sources, Setting.BACKENDS, BackendEntries::parse);
+        DnsSettings dns = new DnsSettings(
+                entries.targets(),
+                parse(sources, Setting.DNS_SERVER, DnsSettings::server),
+                parse(sources, Setting.DNS_REFRESH, ValueParsers::seconds));
         return new BalancerConfig(
-                parse(sources, Setting.BACKENDS, ValueParsers::backends),
+                entries.statics(),
+                dns,
                 parse(sources, Setting.ALGORITHM, AlgorithmName::fromName),
                 healthChecks,
                 ejection,
@@ -125,13 +134,18 @@ public record BalancerConfig(
         return !adminToken.isEmpty();
     }
 
-    /** The backends as {@code HOST:PORT[=WEIGHT][@ROUTE]}, comma-separated, for logs. */
+    /**
+     * The backends as {@code HOST:PORT[=WEIGHT][@ROUTE]}, then the DNS entries, comma-separated,
+     * for logs.
+     */
     public String describeBackends() {
-        return backends.stream()
-                .map(b -> (b.tls() ? "https://" : "")
-                        + b.address()
-                        + (b.weight() == 1 ? "" : "=" + b.weight())
-                        + (b.route() == null ? "" : "@" + b.route()))
+        return Stream.concat(
+                        backends.stream()
+                                .map(b -> (b.tls() ? "https://" : "")
+                                        + b.address()
+                                        + (b.weight() == 1 ? "" : "=" + b.weight())
+                                        + (b.route() == null ? "" : "@" + b.route())),
+                        dns.targets().stream().map(DnsTarget::describe))
                 .collect(Collectors.joining(", "));
     }
 }

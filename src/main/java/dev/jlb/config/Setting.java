@@ -36,6 +36,10 @@ public enum Setting {
     HASH_KEY("hashKey", "client_ip"),
     HASH_BALANCE_FACTOR("hashBalanceFactor", "125"),
     SLOW_START("slowStart", "0"),
+    /** The resolver asked for dns: and srv: backends, IP:PORT; empty for the system's. */
+    DNS_SERVER("dnsServer", ""),
+    /** Longest time in seconds between two lookups of a dns: or srv: entry; a shorter TTL is honoured. */
+    DNS_REFRESH("dnsRefresh", "10"),
     /** CAs that https:// backends are checked against; empty for the JVM's. */
     BACKEND_TRUST("backendTrust", ""),
     /** PEM certificate chain the launcher serves HTTPS with (a container terminates TLS itself). */

@@ -2,12 +2,7 @@ package dev.jlb.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -45,36 +40,11 @@ public final class ValueParsers {
     }
 
     /**
-     * Parses {@code HOST:PORT[=WEIGHT][@ROUTE],...}: at least one backend, none twice, and no
-     * route (given or derived) shared by two.
+     * Parses {@code HOST:PORT[=WEIGHT][@ROUTE],...} and keeps the static backends (see
+     * {@link BackendEntries#parse} for the whole list, with its DNS entries).
      */
     public static List<BackendSpec> backends(String text) {
-        List<BackendSpec> backends = new ArrayList<>();
-        Set<BackendAddress> seen = new HashSet<>();
-        Map<String, BackendSpec> routes = new HashMap<>();
-        for (String item : text.split(",", -1)) {
-            String entry = item.strip();
-            if (entry.isEmpty()) {
-                if (text.isBlank()) {
-                    break;
-                }
-                throw new IllegalArgumentException("empty entry in backend list '" + text + "'");
-            }
-            BackendSpec backend = backend(entry);
-            if (!seen.add(backend.address())) {
-                throw new IllegalArgumentException("backend " + backend.address() + " is listed twice");
-            }
-            BackendSpec sameRoute = routes.putIfAbsent(backend.routeId(), backend);
-            if (sameRoute != null) {
-                throw new IllegalArgumentException("backends " + sameRoute.address() + " and " + backend.address()
-                        + " have the same route '" + backend.routeId() + "'; routes must be unique");
-            }
-            backends.add(backend);
-        }
-        if (backends.isEmpty()) {
-            throw new IllegalArgumentException("the backend list is empty; give at least one HOST:PORT");
-        }
-        return List.copyOf(backends);
+        return BackendEntries.parse(text).statics();
     }
 
     /** Parses {@code [https://]HOST:PORT[=WEIGHT][@ROUTE]}. */

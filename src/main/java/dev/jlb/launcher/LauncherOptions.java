@@ -31,7 +31,9 @@ final class LauncherOptions {
                     "-b",
                     "<LIST>",
                     "comma-separated HOST:PORT[=WEIGHT][@ROUTE]; ROUTE names the",
-                    "backend for session routing",
+                    "backend for session routing; also dns:NAME:PORT[=WEIGHT]",
+                    "(every A/AAAA address of NAME) and srv:NAME (every SRV",
+                    "record: target and port, weight in proportion)",
                     "[default: 127.0.0.1:3001,127.0.0.1:3002,127.0.0.1:3003]"),
             new SettingOption(
                     Setting.ALGORITHM,
@@ -136,6 +138,18 @@ final class LauncherOptions {
                     "<SECONDS>",
                     "ramp-up of a backend that joins or returns; 0 is off",
                     "[default: 0]"),
+            new SettingOption(
+                    Setting.DNS_SERVER,
+                    null,
+                    "<HOST:PORT>",
+                    "resolver (IP:PORT) asked for dns: and srv: backends",
+                    "[default: the system's, from /etc/resolv.conf]"),
+            new SettingOption(
+                    Setting.DNS_REFRESH,
+                    null,
+                    "<SECONDS>",
+                    "longest time between lookups; a shorter TTL is honoured",
+                    "down to 1 s [default: 10]"),
             new SettingOption(Setting.TLS_CERT, null, "<FILE>", "PEM certificate chain, served with --tls-key"),
             new SettingOption(Setting.TLS_KEY, null, "<FILE>", "PEM private key (PKCS#8, PKCS#1 or SEC1; RSA or EC)"),
             new SettingOption(

@@ -34,6 +34,7 @@ public final class BalancerMetrics implements BackendPool.Listener {
     private final Counter requests;
     private final Histogram duration;
     private final Counter healthChecks;
+    private final Counter dnsLookups;
     private final BackendPool pool;
 
     public BalancerMetrics(BackendPool pool, LongSupplier proxiedRequests, ConfigReloads configReloads) {
@@ -55,6 +56,13 @@ public final class BalancerMetrics implements BackendPool.Listener {
                 .name("jlb_health_checks_total")
                 .help("Active health checks of the backend, by result")
                 .labelNames("backend", "result")
+                .withoutExemplars()
+                .register(registry);
+        dnsLookups = Counter.builder()
+                .name("jlb_dns_lookups_total")
+                .help("DNS lookups of the dns: and srv: backend entries, by name and result (error: failed, "
+                        + "timed out or answered nothing)")
+                .labelNames("name", "result")
                 .withoutExemplars()
                 .register(registry);
         backendGauge(pool, "jlb_backend_in_flight", "Requests in flight to the backend", Backend::inFlight);
@@ -116,6 +124,19 @@ public final class BalancerMetrics implements BackendPool.Listener {
                 .callback(
                         callback -> pool.backends().forEach(b -> callback.call(value.applyAsDouble(b), b.authority())))
                 .register(registry);
+    }
+
+    /** Starts the DNS lookup counters of these names at 0, so that rates work from the first lookup. */
+    public void dnsNames(Iterable<String> names) {
+        for (String name : names) {
+            dnsLookups.labelValues(name, "ok");
+            dnsLookups.labelValues(name, ERROR);
+        }
+    }
+
+    /** Counts one DNS lookup of a backend entry. */
+    public void dnsLookedUp(String name, boolean ok) {
+        dnsLookups.labelValues(name, ok ? "ok" : ERROR).inc();
     }
 
     /** Adds the gauges of the proxy's HTTP client, once it exists. */

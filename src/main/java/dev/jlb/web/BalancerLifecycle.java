@@ -7,12 +7,16 @@ import dev.jlb.balancer.ConfigFileWatcher;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
+import dev.jlb.config.DnsSettings;
+import dev.jlb.config.DnsTarget;
+import dev.jlb.discovery.DnsDiscovery;
 import dev.jlb.health.HttpHealthChecker;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.time.ExecutorScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,8 @@ public final class BalancerLifecycle implements ServletContextListener {
 
     private Balancer balancer;
     private ConfigFileWatcher watcher;
+    private DnsDiscovery discovery;
+    private DnsSettings dnsInForce;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -63,6 +69,12 @@ public final class BalancerLifecycle implements ServletContextListener {
         } catch (Exception e) {
             throw new IllegalStateException("jlb: the health checks could not start", e);
         }
+        startDiscovery(config.dns(), metrics);
+        balancer.onReconfigured(next -> {
+            if (!next.dns().equals(dnsInForce)) {
+                restartDiscovery(next.dns(), metrics);
+            }
+        });
         if (sources.file() != null) {
             watcher = new ConfigFileWatcher(sources, balancer, balancer.scheduler(), CONFIG_FILE_POLL);
             watcher.start();
@@ -89,10 +101,44 @@ public final class BalancerLifecycle implements ServletContextListener {
             watcher.stop();
             watcher = null;
         }
+        synchronized (this) {
+            if (discovery != null) {
+                discovery.stop();
+                discovery = null;
+            }
+        }
         if (balancer != null) {
             balancer.stop();
             balancer = null;
         }
+    }
+
+    private synchronized void startDiscovery(DnsSettings dns, BalancerMetrics metrics) {
+        dnsInForce = dns;
+        if (!dns.targets().isEmpty()) {
+            metrics.dnsNames(
+                    dns.targets().stream().map(DnsTarget::name).distinct().toList());
+            discovery = DnsDiscovery.withDns(dns, balancer.pool(), metrics::dnsLookedUp);
+            discovery.start();
+        }
+    }
+
+    /**
+     * A reloaded configuration changed the DNS entries or how they are looked up: new lookups
+     * replace the old. The backends of an entry that stays stay until its first new answer says
+     * otherwise; those of an entry that is gone drain and leave.
+     */
+    private synchronized void restartDiscovery(DnsSettings next, BalancerMetrics metrics) {
+        if (discovery != null) {
+            discovery.stop();
+            discovery = null;
+        }
+        for (DnsTarget gone : dnsInForce.targets()) {
+            if (!next.targets().contains(gone)) {
+                balancer.pool().reconcile(gone.source(), List.of());
+            }
+        }
+        startDiscovery(next, metrics);
     }
 
     private static ConfigSources resolveSources(ServletContext context) {

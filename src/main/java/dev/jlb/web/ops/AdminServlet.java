@@ -133,7 +133,7 @@ public final class AdminServlet extends HttpServlet {
         int weight = body.containsKey("weight") ? weight(body.get("weight")) : 1;
         String route = body.containsKey("route") ? route(body.get("route")) : null;
         try {
-            Backend added = balancer.pool().add(new BackendSpec(address, weight, route));
+            Backend added = balancer.pool().add(new BackendSpec(address, weight, route, false, BackendSpec.ADMIN));
             LOG.info(
                     "admin ({}): backend {} added with weight {}; it takes traffic once a health check passes",
                     request.getRemoteAddr(),

@@ -38,7 +38,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
         "latencyMs",
         "outReason",
         "retries",
-        "websockets"
+        "websockets",
+        "source"
     })
     public record BackendStats(
             String address,
@@ -55,7 +56,8 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
             Long latencyMs,
             String outReason,
             long retries,
-            int websockets) {}
+            int websockets,
+            String source) {}
 
     @Override
     Answer answer(Balancer balancer) {
@@ -90,6 +92,7 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
                 latency < 0 ? null : latency,
                 backend.outReason(),
                 backend.retries(),
-                backend.websockets());
+                backend.websockets(),
+                backend.source());
     }
 }

@@ -1,0 +1,43 @@
+package dev.jlb.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How backends are found in DNS.
+ *
+ * @param targets the {@code dns:} and {@code srv:} entries of {@code backends}; empty for none
+ * @param server  the resolver to ask, or {@code null} for the system's (from /etc/resolv.conf)
+ * @param refresh the longest time between two lookups of an entry; a shorter TTL is honoured
+ */
+public record DnsSettings(List<DnsTarget> targets, InetSocketAddress server, Duration refresh) {
+    /**
+     * The shortest time between two lookups, whatever the TTL or {@code dnsRefresh}: a TTL of 0
+     * must not mean a busy loop.
+     */
+    public static final Duration MIN_REFRESH = Duration.ofSeconds(1);
+
+    public DnsSettings {
+        targets = List.copyOf(targets);
+    }
+
+    /**
+     * Parses {@code dnsServer}: an IP address and port ({@code 127.0.0.1:53}, {@code [::1]:53}),
+     * or empty for the system's resolvers. A name is refused: finding the resolver must not need
+     * a resolver.
+     */
+    public static InetSocketAddress server(String text) {
+        if (text.isBlank()) {
+            return null;
+        }
+        BackendAddress address = BackendAddress.parse(text.strip());
+        String host = address.host();
+        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        var ip = AddressRanges.literal(literal);
+        if (ip == null) {
+            throw new IllegalArgumentException("'" + text + "' is not IP:PORT (a resolver is given by its address)");
+        }
+        return new InetSocketAddress(ip, address.port());
+    }
+}
