@@ -146,6 +146,8 @@ class ConfigFileIT {
                 } finally {
                     load.close();
                 }
+                System.out.println("config reload under load: " + load.ok.get() + " requests answered 200, failures "
+                        + load.failures + ", " + load.byBackend);
                 assertEquals(Map.of(), load.failures, "every request answered 200");
                 assertTrue(load.requestsTo(c.name()) > 0, "the new backend took traffic");
                 JsonObject after = stats(port);
