@@ -231,11 +231,12 @@ class KubernetesManifestsTest {
     @Test
     void memoryRequestAndLimitCoverTheMeasuredPeakAndTheJvmOptionsAreTheSystemdUnits() throws IOException {
         Container jlb = jlbContainer(deployment());
-        Quantity limit = jlb.getResources().getLimits().get("memory");
+        long request = mebibytes(jlb.getResources().getRequests().get("memory"));
+        long limit = mebibytes(jlb.getResources().getLimits().get("memory"));
         assertTrue(
-                mebibytes(limit) >= MemoryFootprintIT.LIMIT_MIB,
-                "MemoryFootprintIT holds the peak RSS under " + MemoryFootprintIT.LIMIT_MIB + " MiB");
-        assertEquals(limit, jlb.getResources().getRequests().get("memory"), "memory is not compressible");
+                request >= MemoryFootprintIT.LIMIT_MIB,
+                "MemoryFootprintIT holds the peak RSS under " + MemoryFootprintIT.LIMIT_MIB + " MiB: " + request);
+        assertTrue(limit >= request, "limit " + limit + " MiB under the request");
         assertEquals(systemdEnvironment("JAVA_OPTS"), env(jlb, "JDK_JAVA_OPTIONS"));
         assertEquals(systemdEnvironment("MALLOC_ARENA_MAX"), env(jlb, "MALLOC_ARENA_MAX"));
     }
