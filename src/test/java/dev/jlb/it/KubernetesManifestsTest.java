@@ -13,6 +13,7 @@ import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 import dev.jlb.config.ServerConfig;
 import dev.jlb.config.Setting;
+import dev.jlb.config.ValueParsers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -200,7 +201,12 @@ class KubernetesManifestsTest {
         Container jlb = jlbContainer(deployment);
         long pause = jlb.getLifecycle().getPreStop().getSleep().getSeconds();
         assertTrue(pause >= 5, "endpoints take a few seconds to leave every node's rules and the cloud balancer");
-        long grace = validate(properties(configMap())).shutdownGrace().toSeconds();
+        Properties file = properties(configMap());
+        long grace = BalancerConfig.parse(
+                        new ConfigSources(Map.of(), name -> null, name -> null, file::getProperty),
+                        Setting.SHUTDOWN_GRACE,
+                        ValueParsers::seconds)
+                .toSeconds();
         long needed = pause + grace + ServerConfig.WEBSOCKET_CLOSING_TIME.toSeconds();
         long allowed = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
         assertTrue(allowed > needed, "terminationGracePeriodSeconds " + allowed + " must exceed " + needed);
