@@ -36,6 +36,8 @@ public enum Setting {
     HASH_KEY("hashKey", "client_ip"),
     HASH_BALANCE_FACTOR("hashBalanceFactor", "125"),
     SLOW_START("slowStart", "0"),
+    /** Where /lb-admin changes are kept across restarts; empty keeps them in memory only. */
+    STATE_FILE("stateFile", ""),
     /** CAs that https:// backends are checked against; empty for the JVM's. */
     BACKEND_TRUST("backendTrust", ""),
     /** PEM certificate chain the launcher serves HTTPS with (a container terminates TLS itself). */

@@ -136,6 +136,12 @@ final class LauncherOptions {
                     "<SECONDS>",
                     "ramp-up of a backend that joins or returns; 0 is off",
                     "[default: 0]"),
+            new SettingOption(
+                    Setting.STATE_FILE,
+                    null,
+                    "<FILE>",
+                    "where /lb-admin changes are kept across restarts",
+                    "[default: none, they are forgotten]"),
             new SettingOption(Setting.TLS_CERT, null, "<FILE>", "PEM certificate chain, served with --tls-key"),
             new SettingOption(Setting.TLS_KEY, null, "<FILE>", "PEM private key (PKCS#8, PKCS#1 or SEC1; RSA or EC)"),
             new SettingOption(

@@ -6,12 +6,16 @@ import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
+import dev.jlb.config.Setting;
 import dev.jlb.health.HttpHealthChecker;
 import dev.jlb.metrics.BalancerMetrics;
+import dev.jlb.state.StateFileException;
+import dev.jlb.state.StateKeeper;
 import dev.jlb.time.ExecutorScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +41,17 @@ public final class BalancerLifecycle implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        BalancerConfig config = resolveConfig(context);
+        ConfigSources sources = sources(context);
+        BalancerConfig config = resolveConfig(sources);
+        StateKeeper state = openState(sources, config);
         balancer = new Balancer(
                 config,
                 RandomSource.threadLocal(),
                 System::nanoTime,
                 new HttpHealthChecker(config.healthChecks(), BackendTls.context(config.backendTrust())),
                 new ExecutorScheduler("jlb-scheduler"));
+        // Before the metrics and the health checks, which then see the pool as the operators left it.
+        state.applyTo(balancer.pool());
         BalancerMetrics metrics = new BalancerMetrics(balancer.pool(), balancer::proxiedRequests);
         try {
             balancer.start();
@@ -52,6 +60,7 @@ public final class BalancerLifecycle implements ServletContextListener {
         }
         context.setAttribute(Balancer.ATTRIBUTE, balancer);
         context.setAttribute(BalancerMetrics.ATTRIBUTE, metrics);
+        context.setAttribute(StateKeeper.ATTRIBUTE, state);
         String summary = "algorithm " + config.algorithm().configName() + ", backends " + config.describeBackends();
         context.setAttribute(SUMMARY_ATTRIBUTE, summary);
         LOG.info(
@@ -66,17 +75,32 @@ public final class BalancerLifecycle implements ServletContextListener {
         event.getServletContext().removeAttribute(Balancer.ATTRIBUTE);
         event.getServletContext().removeAttribute(BalancerMetrics.ATTRIBUTE);
         event.getServletContext().removeAttribute(SUMMARY_ATTRIBUTE);
+        event.getServletContext().removeAttribute(StateKeeper.ATTRIBUTE);
         if (balancer != null) {
             balancer.stop();
             balancer = null;
         }
     }
 
-    private static BalancerConfig resolveConfig(ServletContext context) {
+    private static ConfigSources sources(ServletContext context) {
         @SuppressWarnings("unchecked")
         Map<String, String> options = (Map<String, String>) context.getAttribute(LAUNCHER_OPTIONS_ATTRIBUTE);
-        ConfigSources sources =
-                ConfigSources.ofProcess(options == null ? Map.of() : options, context::getInitParameter);
+        return ConfigSources.ofProcess(options == null ? Map.of() : options, context::getInitParameter);
+    }
+
+    /** A state file that exists but cannot be used stops the start: starting without it would undo a drain. */
+    private static StateKeeper openState(ConfigSources sources, BalancerConfig config) {
+        try {
+            return StateKeeper.open(config.stateFile(), config.backends(), Clock.systemUTC());
+        } catch (StateFileException e) {
+            ConfigException named =
+                    new ConfigException(sources.lookup(Setting.STATE_FILE).source(), e.getMessage());
+            LOG.error("jlb cannot start: {}", named.getMessage());
+            throw new IllegalStateException("jlb configuration error: " + named.getMessage(), named);
+        }
+    }
+
+    private static BalancerConfig resolveConfig(ConfigSources sources) {
         try {
             return BalancerConfig.resolve(sources);
         } catch (ConfigException e) {
