@@ -106,7 +106,8 @@ public record AdminOverlay(List<BackendChange> changes) {
      *
      * <ul>
      *   <li>an added backend that the configuration now has too is left as configured;
-     *   <li>a change or removal of a backend the pool does not have is dropped;
+     *   <li>a change of a backend the pool does not have is dropped, as is the removal of one the
+     *       configuration no longer has;
      *   <li>a weight the operator set is dropped when the configuration's weight for that backend
      *       is no longer the one it was when the operator set it (HAProxy's rule for its
      *       server-state-file);
@@ -136,7 +137,7 @@ public record AdminOverlay(List<BackendChange> changes) {
         }
         for (BackendChange change : changes) {
             if (change.kind() == BackendChange.Kind.REMOVED) {
-                applyRemoved(pool, change, kept, skipped);
+                applyRemoved(pool, byAddress, change, kept, skipped);
             }
         }
         pool.rebuild();
@@ -205,9 +206,17 @@ public record AdminOverlay(List<BackendChange> changes) {
     }
 
     private static void applyRemoved(
-            BackendPool pool, BackendChange change, List<BackendChange> kept, List<String> skipped) {
+            BackendPool pool,
+            Map<BackendAddress, BackendSpec> configured,
+            BackendChange change,
+            List<BackendChange> kept,
+            List<String> skipped) {
         if (pool.find(change.address()).isEmpty()) {
-            // No longer configured: nothing to remove, nothing to keep.
+            if (configured.containsKey(change.address())) {
+                // Removed already (applied before): it stays removed.
+                kept.add(change);
+            }
+            // Else no longer configured: nothing to remove, nothing to keep.
             return;
         }
         try {

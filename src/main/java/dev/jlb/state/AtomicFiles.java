@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 
 /**
  * Replaces a file so that a crash at any moment leaves either the old file or the new one,
@@ -39,6 +40,7 @@ public final class AtomicFiles {
         Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
         boolean renamed = false;
         try {
+            keepPermissions(target, temporary);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 content.writeTo(channel);
                 channel.force(true);
@@ -51,6 +53,17 @@ public final class AtomicFiles {
             }
         }
         forceDirectory(directory);
+    }
+
+    /**
+     * Gives the new file the old one's permissions: a temporary file is made readable by its owner
+     * only, and an operator who let others read the file should not see that undone.
+     */
+    private static void keepPermissions(Path target, Path temporary) throws IOException {
+        if (Files.exists(target)
+                && Files.getFileStore(target).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(target));
+        }
     }
 
     /** Makes the directory's entries (the rename) durable; a file's own force does not. */

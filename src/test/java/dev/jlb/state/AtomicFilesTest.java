@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +34,16 @@ class AtomicFilesTest {
         AtomicFiles.replace(file, "second".getBytes(StandardCharsets.UTF_8));
         assertEquals("second", Files.readString(file));
         assertEquals(List.of(file), files());
+    }
+
+    @Test
+    void theNewFileKeepsTheOldOnesPermissions() throws Exception {
+        Path file = directory.resolve("state.json");
+        AtomicFiles.replace(file, "first".getBytes(StandardCharsets.UTF_8));
+        Set<PosixFilePermission> readable = PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(file, readable);
+        AtomicFiles.replace(file, "second".getBytes(StandardCharsets.UTF_8));
+        assertEquals(readable, Files.getPosixFilePermissions(file));
     }
 
     @Test
