@@ -4,11 +4,13 @@ import static dev.jlb.it.RunningBalancer.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlb.balancer.AdminOverlay;
 import dev.jlb.balancer.BackendChange;
 import dev.jlb.config.BackendAddress;
+import dev.jlb.launcher.EmbeddedBalancer;
 import dev.jlb.state.StateFile;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -232,5 +234,26 @@ class StateFileIT {
         assertTrue(
                 outcome.stderr().get(0).startsWith("jlb: --state-file: "),
                 outcome.stderr().toString());
+    }
+
+    @Test
+    void inAContainerAnUnusableStateFileStopsTheWebappWithALineNamingTheSetting() throws Exception {
+        Path stateFile = directory.resolve("state.json");
+        Files.writeString(
+                stateFile, "{\"format\": \"jlb-state\", \"version\": 1, \"backends\": [", StandardCharsets.UTF_8);
+        // The webapp's own check, as in a servlet container: no launcher in front of it.
+        System.setProperty("jlb.stateFile", stateFile.toString());
+        try {
+            EmbeddedBalancer.StartupException failure = assertThrows(
+                    EmbeddedBalancer.StartupException.class,
+                    () -> EmbeddedBalancer.start(
+                            RunningBalancer.WAR, RunningBalancer.serverConfig(Map.of()), Map.of(), null));
+            assertTrue(
+                    failure.getMessage()
+                            .startsWith("system property jlb.stateFile: cannot read state file '" + stateFile + "'"),
+                    failure.getMessage());
+        } finally {
+            System.clearProperty("jlb.stateFile");
+        }
     }
 }
