@@ -40,6 +40,8 @@ public enum Setting {
     DNS_SERVER("dnsServer", ""),
     /** Longest time in seconds between two lookups of a dns: or srv: entry; a shorter TTL is honoured. */
     DNS_REFRESH("dnsRefresh", "10"),
+    /** Where /lb-admin changes are kept across restarts; empty keeps them in memory only. */
+    STATE_FILE("stateFile", ""),
     /** CAs that https:// backends are checked against; empty for the JVM's. */
     BACKEND_TRUST("backendTrust", ""),
     /** PEM certificate chain the launcher serves HTTPS with (a container terminates TLS itself). */

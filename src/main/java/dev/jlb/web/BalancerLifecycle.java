@@ -9,13 +9,17 @@ import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 import dev.jlb.config.DnsSettings;
 import dev.jlb.config.DnsTarget;
+import dev.jlb.config.Setting;
 import dev.jlb.discovery.DnsDiscovery;
 import dev.jlb.health.HttpHealthChecker;
 import dev.jlb.metrics.BalancerMetrics;
+import dev.jlb.state.StateFileException;
+import dev.jlb.state.StateKeeper;
 import dev.jlb.time.ExecutorScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -56,12 +60,15 @@ public final class BalancerLifecycle implements ServletContextListener {
         ServletContext context = event.getServletContext();
         ConfigSources sources = resolveSources(context);
         BalancerConfig config = resolveConfig(sources);
+        StateKeeper state = openState(sources, config);
         balancer = new Balancer(
                 config,
                 RandomSource.threadLocal(),
                 System::nanoTime,
                 new HttpHealthChecker(config.healthChecks(), BackendTls.context(config.backendTrust())),
                 new ExecutorScheduler("jlb-scheduler"));
+        // Before the metrics and the health checks, which then see the pool as the operators left it.
+        state.applyTo(balancer.pool());
         BalancerMetrics metrics =
                 new BalancerMetrics(balancer.pool(), balancer::proxiedRequests, balancer.configReloads());
         try {
@@ -71,6 +78,7 @@ public final class BalancerLifecycle implements ServletContextListener {
         }
         startDiscovery(config.dns(), metrics);
         balancer.onReconfigured(next -> {
+            state.reconfigured(balancer.pool(), next.backends());
             if (!next.dns().equals(dnsInForce)) {
                 restartDiscovery(next.dns(), metrics);
             }
@@ -82,6 +90,7 @@ public final class BalancerLifecycle implements ServletContextListener {
         }
         context.setAttribute(Balancer.ATTRIBUTE, balancer);
         context.setAttribute(BalancerMetrics.ATTRIBUTE, metrics);
+        context.setAttribute(StateKeeper.ATTRIBUTE, state);
         String summary = "algorithm " + config.algorithm().configName() + ", backends " + config.describeBackends();
         context.setAttribute(SUMMARY_ATTRIBUTE, summary);
         LOG.info(
@@ -96,6 +105,7 @@ public final class BalancerLifecycle implements ServletContextListener {
         event.getServletContext().removeAttribute(Balancer.ATTRIBUTE);
         event.getServletContext().removeAttribute(BalancerMetrics.ATTRIBUTE);
         event.getServletContext().removeAttribute(SUMMARY_ATTRIBUTE);
+        event.getServletContext().removeAttribute(StateKeeper.ATTRIBUTE);
         event.getServletContext().removeAttribute(CONFIG_RELOAD_ATTRIBUTE);
         if (watcher != null) {
             watcher.stop();
@@ -149,6 +159,18 @@ public final class BalancerLifecycle implements ServletContextListener {
                     .withConfigFile();
         } catch (ConfigException e) {
             throw failed(e);
+        }
+    }
+
+    /** A state file that exists but cannot be used stops the start: starting without it would undo a drain. */
+    private static StateKeeper openState(ConfigSources sources, BalancerConfig config) {
+        try {
+            return StateKeeper.open(config.stateFile(), config.backends(), Clock.systemUTC());
+        } catch (StateFileException e) {
+            ConfigException named =
+                    new ConfigException(sources.lookup(Setting.STATE_FILE).source(), e.getMessage());
+            LOG.error("jlb cannot start: {}", named.getMessage());
+            throw new IllegalStateException("jlb configuration error: " + named.getMessage(), named);
         }
     }
 

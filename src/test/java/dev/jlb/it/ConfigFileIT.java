@@ -209,6 +209,60 @@ class ConfigFileIT {
         }
     }
 
+    private static HttpResponse<String> admin(int port, String method, String path, String body) {
+        return Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/lb-admin" + path))
+                .header("Authorization", "Bearer secret")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    @Test
+    void adminChangesKeptInTheStateFileOutliveAReload() throws Exception {
+        try (Backends backends = Backends.start(3)) {
+            String a = backends.get(0).name();
+            String b = backends.get(1).name();
+            String c = backends.get(2).name();
+            Path file = write("backends=" + a + "," + b + "," + c + "\nhealthCheckInterval=0.2\n");
+            int port = JlbProcess.freePort();
+            try (JlbProcess jlb = JlbProcess.start(
+                    "-p",
+                    String.valueOf(port),
+                    "--config",
+                    file.toString(),
+                    "--admin-token",
+                    "secret",
+                    "--state-file",
+                    dir.resolve("state.json").toString())) {
+                jlb.awaitLog(line -> line.contains("jlb listening on port"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> allHealthy(port, 3));
+                assertEquals(202, admin(port, "DELETE", "/backends/" + b, null).statusCode());
+                assertEquals(
+                        200,
+                        admin(port, "PUT", "/backends/" + a, "{\"state\": \"draining\"}")
+                                .statusCode());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> backendsByAddress(stats(port)).size() == 2);
+
+                write("backends=" + a + "," + b + "," + c + "\nalgorithm=random\nhealthCheckInterval=0.2\n");
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> "random".equals(stats(port).getString("algorithm")));
+                Map<String, JsonObject> after = backendsByAddress(stats(port));
+                assertEquals(
+                        java.util.Set.of(a, c), after.keySet(), "the backend removed through /lb-admin stays removed");
+                assertTrue(
+                        after.get(a).getString("state").startsWith("drain"),
+                        after.get(a).toString());
+                for (int i = 0; i < 10; i++) {
+                    HttpResponse<String> response = Http.get(URI.create("http://127.0.0.1:" + port + "/x" + i));
+                    assertEquals(
+                            c, response.headers().firstValue("X-Backend-Server").orElseThrow());
+                }
+            }
+        }
+    }
+
     @Test
     void sighupAppliesTheFileAtOnce() throws Exception {
         try (Backends backends = Backends.start(1)) {
