@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * differs.
  */
 public final class BackendPool {
-    private final Algorithm algorithm;
+    private volatile Algorithm algorithm;
     private final SlowStart slowStart;
     private final LongAdder inFlight;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -317,6 +317,15 @@ public final class BackendPool {
                 || !routable().equals(current.byRoute())) {
             snapshot = build(eligible);
         }
+    }
+
+    /**
+     * Changes the algorithm for the picks from now on: a new snapshot with the new algorithm's
+     * picker over the same eligible backends is published at once.
+     */
+    public synchronized void replaceAlgorithm(Algorithm next) {
+        algorithm = next;
+        snapshot = build(filterEligible());
     }
 
     /**

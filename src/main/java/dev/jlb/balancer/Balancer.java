@@ -1,8 +1,10 @@
 package dev.jlb.balancer;
 
+import dev.jlb.algorithm.Algorithm;
 import dev.jlb.algorithm.AlgorithmOptions;
 import dev.jlb.algorithm.Algorithms;
 import dev.jlb.algorithm.RandomSource;
+import dev.jlb.config.BackendSpec;
 import dev.jlb.config.BalancerConfig;
 import dev.jlb.health.HealthChecker;
 import dev.jlb.health.HealthMonitor;
@@ -10,8 +12,10 @@ import dev.jlb.health.OutlierDetector;
 import dev.jlb.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,8 +27,11 @@ public final class Balancer {
     /** The servlet context attribute under which the running balancer is kept. */
     public static final String ATTRIBUTE = Balancer.class.getName();
 
-    private final BalancerConfig config;
+    private volatile BalancerConfig config;
     private final BackendPool pool;
+    private final SlowStart slowStart;
+    private final LongAdder inFlight = new LongAdder();
+    private final List<Consumer<BalancerConfig>> reconfigured = new CopyOnWriteArrayList<>();
     private final OutlierDetector outliers;
     private final HealthMonitor healthMonitor;
     private final Scheduler scheduler;
@@ -32,6 +39,7 @@ public final class Balancer {
     private final RandomSource random;
     private final long startNanos;
     private final LongAdder proxiedRequests = new LongAdder();
+    private final ConfigReloads configReloads = new ConfigReloads();
 
     /**
      * @param checker   how a backend's health is checked
@@ -50,17 +58,8 @@ public final class Balancer {
         this.startNanos = nanoClock.getAsLong();
         this.scheduler = scheduler;
         List<Backend> backends = config.backends().stream().map(Backend::new).toList();
-        LongAdder inFlight = new LongAdder();
-        AlgorithmOptions options = new AlgorithmOptions(
-                random,
-                nanoClock,
-                () -> (int) inFlight.sum(),
-                config.balancing().hashBalanceFactor());
-        this.pool = new BackendPool(
-                backends,
-                Algorithms.create(config.algorithm(), options),
-                new SlowStart(config.balancing().slowStart(), nanoClock, scheduler),
-                inFlight);
+        this.slowStart = new SlowStart(config.balancing().slowStart(), nanoClock, scheduler);
+        this.pool = new BackendPool(backends, algorithm(config), slowStart, inFlight);
         this.outliers =
                 new OutlierDetector(config.ejection(), config.healthChecks().rise(), nanoClock, pool::rebuild);
         this.healthMonitor = new HealthMonitor(
@@ -75,6 +74,40 @@ public final class Balancer {
             @Override
             public void removed(Backend backend) {}
         });
+    }
+
+    private Algorithm algorithm(BalancerConfig of) {
+        AlgorithmOptions options = new AlgorithmOptions(
+                random, nanoClock, () -> (int) inFlight.sum(), of.balancing().hashBalanceFactor());
+        return Algorithms.create(of.algorithm(), options);
+    }
+
+    /**
+     * Puts a reloaded configuration in force for new requests: the algorithm, health checks,
+     * ejection and slow start change at once, and those told through {@link #onReconfigured}
+     * follow. Requests under way finish as they began.
+     */
+    public synchronized void reconfigure(BalancerConfig next) {
+        BalancerConfig before = config;
+        config = next;
+        BackendPool.Reconciliation backends = pool.reconcile(BackendSpec.STATIC, next.backends());
+        for (BackendSpec refused : backends.refused()) {
+            MembershipLog.LOG.warn(
+                    "backend {} of the configuration is not added: another source has its address or route", refused);
+        }
+        if (next.algorithm() != before.algorithm()
+                || next.balancing().hashBalanceFactor() != before.balancing().hashBalanceFactor()) {
+            pool.replaceAlgorithm(algorithm(next));
+        }
+        slowStart.reconfigure(next.balancing().slowStart());
+        outliers.reconfigure(next.ejection(), next.healthChecks().rise());
+        healthMonitor.reconfigure(next.healthChecks());
+        reconfigured.forEach(listener -> listener.accept(next));
+    }
+
+    /** Tells the listener of every configuration put in force by {@link #reconfigure} from now on. */
+    public void onReconfigured(Consumer<BalancerConfig> listener) {
+        reconfigured.add(listener);
     }
 
     /** Logs the backends that drain and leave. */
@@ -108,6 +141,16 @@ public final class Balancer {
 
     public BalancerConfig config() {
         return config;
+    }
+
+    /** How the reloads of the configuration file went. */
+    public ConfigReloads configReloads() {
+        return configReloads;
+    }
+
+    /** The scheduler of the balancer's background tasks. */
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     public BackendPool pool() {

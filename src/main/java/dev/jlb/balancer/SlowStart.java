@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 final class SlowStart {
     private static final long MIN_STEP_NANOS = Duration.ofMillis(50).toNanos();
 
-    private final long windowNanos;
+    private volatile long windowNanos;
     private final LongSupplier nanoClock;
     private final Scheduler scheduler;
     private final AtomicBoolean tickPending = new AtomicBoolean();
@@ -34,6 +34,11 @@ final class SlowStart {
         this.windowNanos = window.toNanos();
         this.nanoClock = nanoClock;
         this.scheduler = scheduler;
+    }
+
+    /** A reloaded configuration's window: backends warming now finish on the new one. */
+    void reconfigure(Duration window) {
+        windowNanos = window.toNanos();
     }
 
     /** No slow start: every backend is always warm. */

@@ -1,5 +1,6 @@
 package dev.jlb.config;
 
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
  * @param balancing          sticky sessions, consistent hashing's key and bound, slow start
  * @param backendTrust       the CAs that https backends are checked against, or {@code null} for the JVM's
  * @param websocketTimeout   how long a joined WebSocket may be silent both ways before it is closed
+ * @param stateFile          where /lb-admin changes are kept across restarts, or {@code null} when they are not
  */
 public record BalancerConfig(
         List<BackendSpec> backends,
@@ -43,7 +45,8 @@ public record BalancerConfig(
         AddressRanges monitorAllow,
         BalancingPolicy balancing,
         KeyStore backendTrust,
-        Duration websocketTimeout) {
+        Duration websocketTimeout,
+        Path stateFile) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
@@ -103,7 +106,8 @@ public record BalancerConfig(
                         parse(sources, Setting.HASH_BALANCE_FACTOR, ValueParsers::balanceFactor),
                         parse(sources, Setting.SLOW_START, ValueParsers::secondsOrZero)),
                 parse(sources, Setting.BACKEND_TRUST, TrustBundles::read),
-                parse(sources, Setting.WEBSOCKET_TIMEOUT, ValueParsers::seconds));
+                parse(sources, Setting.WEBSOCKET_TIMEOUT, ValueParsers::seconds),
+                parse(sources, Setting.STATE_FILE, ValueParsers::stateFile));
     }
 
     private static Long boundedBytes(String text, long max) {

@@ -40,6 +40,8 @@ public enum Setting {
     DNS_SERVER("dnsServer", ""),
     /** Longest time in seconds between two lookups of a dns: or srv: entry; a shorter TTL is honoured. */
     DNS_REFRESH("dnsRefresh", "10"),
+    /** Where /lb-admin changes are kept across restarts; empty keeps them in memory only. */
+    STATE_FILE("stateFile", ""),
     /** CAs that https:// backends are checked against; empty for the JVM's. */
     BACKEND_TRUST("backendTrust", ""),
     /** PEM certificate chain the launcher serves HTTPS with (a container terminates TLS itself). */
@@ -56,7 +58,15 @@ public enum Setting {
     /** The embedded launcher's idle timeout for client connections; a container has its own. */
     CLIENT_TIMEOUT("clientTimeout", "30", true),
     /** The embedded launcher's limit on a request's line and headers; a container has its own. */
-    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "8192", true);
+    MAX_REQUEST_HEADER_SIZE("maxRequestHeaderSize", "8192", true),
+    /**
+     * A properties file of settings, between the environment variable and the init-param in
+     * precedence, watched and applied when it changes; empty for none.
+     */
+    CONFIG_FILE("configFile", "");
+
+    private static final java.util.Map<String, Setting> BY_PARAM = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Setting::param, setting -> setting));
 
     private final String param;
     private final String defaultValue;
@@ -70,6 +80,11 @@ public enum Setting {
         this.param = param;
         this.defaultValue = defaultValue;
         this.launcherOnly = launcherOnly;
+    }
+
+    /** The setting with that init-param name, or {@code null}. */
+    public static Setting byParam(String param) {
+        return BY_PARAM.get(param);
     }
 
     /** The init-param name, e.g. {@code healthCheckInterval}. */
@@ -88,6 +103,9 @@ public enum Setting {
 
     /** The launcher option, e.g. {@code --health-check-interval}. */
     public String option() {
+        if (this == CONFIG_FILE) {
+            return "--config";
+        }
         return "--" + words("-").toLowerCase(Locale.ROOT);
     }
 

@@ -1,6 +1,9 @@
 package dev.jlb.config;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -243,5 +246,30 @@ public final class ValueParsers {
             case "false" -> false;
             default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
         };
+    }
+
+    /**
+     * Parses where the state file is, or {@code null} for an empty value (off). The file itself
+     * may not exist yet, but the directory it goes in must, and be writable: the file is replaced
+     * by renaming a new one into that directory.
+     */
+    public static Path stateFile(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        Path file;
+        try {
+            file = Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a file name", e);
+        }
+        Path directory = file.getParent();
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("'" + text + "' is a directory, not a file");
+        }
+        if (directory == null || !Files.isDirectory(directory) || !Files.isWritable(directory)) {
+            throw new IllegalArgumentException("cannot write '" + text + "' (no such writable directory)");
+        }
+        return file;
     }
 }

@@ -18,6 +18,9 @@ public interface HealthChecker {
 
     void start() throws Exception;
 
+    /** A reloaded configuration's policy, for the checks that begin from now on. */
+    default void reconfigure(dev.jlb.config.HealthCheckPolicy policy) {}
+
     /** Checks the backend and calls {@code done} exactly once, on any thread. */
     void check(Monitored backend, Consumer<Outcome> done);
 

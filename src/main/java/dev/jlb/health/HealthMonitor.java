@@ -21,7 +21,7 @@ public final class HealthMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
     private final Supplier<? extends Collection<? extends Monitored>> backends;
-    private final HealthCheckPolicy policy;
+    private volatile HealthCheckPolicy policy;
     private final OutlierDetector outliers;
     private final HealthChecker checker;
     private final Scheduler scheduler;
@@ -52,14 +52,31 @@ public final class HealthMonitor {
     }
 
     /** Starts checking: the first round at once, then one every interval. */
-    public void start() throws Exception {
+    public synchronized void start() throws Exception {
         checker.start();
         started = true;
         rounds = scheduler.scheduleAtFixedRate(this::checkAll, Duration.ZERO, policy.interval());
     }
 
+    /**
+     * A reloaded configuration's policy. A new interval starts from now, as HAProxy's does after a
+     * reload, so a shorter one is in force at once rather than after the old interval.
+     */
+    public synchronized void reconfigure(HealthCheckPolicy next) {
+        HealthCheckPolicy before = policy;
+        policy = next;
+        checker.reconfigure(next);
+        if (started && !next.interval().equals(before.interval())) {
+            Scheduler.Task task = rounds;
+            if (task != null) {
+                task.cancel();
+            }
+            rounds = scheduler.scheduleAtFixedRate(this::checkAll, next.interval(), next.interval());
+        }
+    }
+
     /** Stops checking; checks in flight are abandoned. */
-    public void stop() {
+    public synchronized void stop() {
         started = false;
         Scheduler.Task task = rounds;
         if (task != null) {

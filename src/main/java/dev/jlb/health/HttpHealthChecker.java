@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpHealthChecker implements HealthChecker {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHealthChecker.class);
 
-    private final HealthCheckPolicy policy;
+    private volatile HealthCheckPolicy policy;
     private final HttpClient client;
 
     /**
@@ -45,6 +45,12 @@ public final class HttpHealthChecker implements HealthChecker {
         client.setFollowRedirects(false);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "jlb-health-check"));
         client.setMaxConnectionsPerDestination(2);
+    }
+
+    @Override
+    public void reconfigure(HealthCheckPolicy next) {
+        policy = next;
+        client.setConnectTimeout(next.timeout().toMillis());
     }
 
     @Override

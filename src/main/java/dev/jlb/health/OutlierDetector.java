@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class OutlierDetector {
     private static final Logger LOG = LoggerFactory.getLogger(OutlierDetector.class);
 
-    private final EjectionPolicy policy;
-    private final int rise;
+    private volatile EjectionPolicy policy;
+    private volatile int rise;
     private final LongSupplier nanoClock;
     private final Runnable changed;
 
@@ -36,6 +36,12 @@ public final class OutlierDetector {
         this.rise = rise;
         this.nanoClock = nanoClock;
         this.changed = changed;
+    }
+
+    /** A reloaded configuration's policy, for the failures and checks from now on. */
+    public void reconfigure(EjectionPolicy nextPolicy, int nextRise) {
+        policy = nextPolicy;
+        rise = nextRise;
     }
 
     /** The backend gave a complete answer with this status. */

@@ -167,6 +167,21 @@ public final class EmbeddedBalancer implements AutoCloseable {
     }
 
     /** The webapp's summary of the configuration in effect: algorithm and backends. */
+    /**
+     * Reads the {@code configFile} again and applies it (SIGHUP).
+     *
+     * @return whether a configuration file is in use
+     */
+    public boolean reloadConfig() {
+        // A Runnable, not the watcher: the webapp's classes are its own class loader's, not ours.
+        if (webapp.getServletContext().getAttribute(BalancerLifecycle.CONFIG_RELOAD_ATTRIBUTE)
+                instanceof Runnable reload) {
+            reload.run();
+            return true;
+        }
+        return false;
+    }
+
     public String summary() {
         return String.valueOf(webapp.getServletContext().getAttribute(BalancerLifecycle.SUMMARY_ATTRIBUTE));
     }

@@ -4,6 +4,9 @@ import dev.jlb.config.BalancerConfig;
 import dev.jlb.config.ConfigException;
 import dev.jlb.config.ConfigSources;
 import dev.jlb.config.ServerConfig;
+import dev.jlb.config.Setting;
+import dev.jlb.state.StateFile;
+import dev.jlb.state.StateFileException;
 import dev.jlb.testserver.TestServer;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -83,12 +86,13 @@ public final class Launcher implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ParseResult parsed = spec.commandLine().getParseResult();
         Map<String, String> options = LauncherOptions.givenSettings(parsed);
-        ConfigSources sources = ConfigSources.ofProcess(options, name -> null);
         ServerConfig server;
         Path accessLog = path(parsed, LauncherOptions.ACCESS_LOG);
         Path war = path(parsed, LauncherOptions.WAR);
         try {
-            BalancerConfig.resolve(sources);
+            ConfigSources sources =
+                    ConfigSources.ofProcess(options, name -> null).withConfigFile();
+            checkStateFile(sources, BalancerConfig.resolve(sources).stateFile());
             server = ServerConfig.resolve(sources);
             if (server.tls() != null) {
                 // Bad or mismatched certificate files stop the start here, naming the option.
@@ -111,6 +115,7 @@ public final class Launcher implements Callable<Integer> {
             EmbeddedBalancer balancer = EmbeddedBalancer.start(
                     war != null ? war : EmbeddedBalancer.embeddedWar(), server, options, accessLog);
             ShutdownSignals.stopGracefullyOn(balancer, demoBackends);
+            ShutdownSignals.reloadOn(balancer);
             if (balancer.tlsPort() > 0) {
                 LOG.info(
                         "jlb listening on port {} and, with TLS, on {}: {}",
@@ -149,6 +154,18 @@ public final class Launcher implements Callable<Integer> {
                 || !Files.isWritable(directory)) {
             throw new ConfigException(
                     LauncherOptions.ACCESS_LOG, "cannot write '" + accessLog + "' (no such writable directory)");
+        }
+    }
+
+    /** A state file that cannot be used stops the start here, naming where it was given. */
+    private static void checkStateFile(ConfigSources sources, Path stateFile) throws ConfigException {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            StateFile.read(stateFile);
+        } catch (StateFileException e) {
+            throw new ConfigException(sources.lookup(Setting.STATE_FILE).source(), oneLine(e.getMessage()));
         }
     }
 

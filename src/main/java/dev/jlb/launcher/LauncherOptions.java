@@ -150,6 +150,12 @@ final class LauncherOptions {
                     "<SECONDS>",
                     "longest time between lookups; a shorter TTL is honoured",
                     "down to 1 s [default: 10]"),
+            new SettingOption(
+                    Setting.STATE_FILE,
+                    null,
+                    "<FILE>",
+                    "where /lb-admin changes are kept across restarts",
+                    "[default: none, they are forgotten]"),
             new SettingOption(Setting.TLS_CERT, null, "<FILE>", "PEM certificate chain, served with --tls-key"),
             new SettingOption(Setting.TLS_KEY, null, "<FILE>", "PEM private key (PKCS#8, PKCS#1 or SEC1; RSA or EC)"),
             new SettingOption(
@@ -165,7 +171,13 @@ final class LauncherOptions {
                     null,
                     "<FILE>",
                     "PEM bundle or PKCS#12 of CAs that https backends are",
-                    "checked against [default: the JVM's trusted CAs]"));
+                    "checked against [default: the JVM's trusted CAs]"),
+            new SettingOption(
+                    Setting.CONFIG_FILE,
+                    null,
+                    "<FILE>",
+                    "a properties file of init-param names and values,",
+                    "watched and applied when it changes (or on SIGHUP)"));
 
     private LauncherOptions() {}
 

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SIGTERM and SIGINT stop the balancer gracefully and exit with status 0: a service manager
- * that sends SIGTERM for a restart sees a clean stop, not the JVM's 143.
+ * that sends SIGTERM for a restart sees a clean stop, not the JVM's 143. SIGHUP reloads the
+ * configuration file.
  */
 final class ShutdownSignals {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
@@ -25,6 +26,15 @@ final class ShutdownSignals {
                 }
             });
         }
+    }
+
+    /** SIGHUP applies the configuration file again, as nginx and HAProxy reload theirs. */
+    static void reloadOn(EmbeddedBalancer balancer) {
+        Signals.handle("HUP", signal -> {
+            if (!balancer.reloadConfig()) {
+                LOG.warn("SIGHUP: no configFile is in use; nothing to reload");
+            }
+        });
     }
 
     private static void stop(EmbeddedBalancer balancer, List<TestServer> demoBackends, String signal) {

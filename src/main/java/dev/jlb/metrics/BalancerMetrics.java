@@ -3,6 +3,7 @@ package dev.jlb.metrics;
 import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.BackendMeters;
 import dev.jlb.balancer.BackendPool;
+import dev.jlb.balancer.ConfigReloads;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -36,7 +37,7 @@ public final class BalancerMetrics implements BackendPool.Listener {
     private final Counter dnsLookups;
     private final BackendPool pool;
 
-    public BalancerMetrics(BackendPool pool, LongSupplier proxiedRequests) {
+    public BalancerMetrics(BackendPool pool, LongSupplier proxiedRequests, ConfigReloads configReloads) {
         this.pool = pool;
         requests = Counter.builder()
                 .name("jlb_backend_requests_total")
@@ -91,6 +92,15 @@ public final class BalancerMetrics implements BackendPool.Listener {
                 .name("jlb_requests_total")
                 .help("Client requests proxied")
                 .callback(callback -> callback.call((double) proxiedRequests.getAsLong()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("jlb_config_reloads_total")
+                .help("Reloads of the configFile, by result: applied (ok) or refused (error)")
+                .labelNames("result")
+                .callback(callback -> {
+                    callback.call((double) configReloads.appliedCount(), "ok");
+                    callback.call((double) configReloads.refusedCount(), "error");
+                })
                 .register(registry);
         JvmMetrics.builder().register(registry);
         pool.addListener(this);

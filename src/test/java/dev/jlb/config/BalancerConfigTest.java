@@ -1,14 +1,17 @@
 package dev.jlb.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,6 +50,18 @@ class BalancerConfigTest {
         assertEquals(-1, config.maxRequestBodySize());
         assertEquals(Duration.ofSeconds(30), config.shutdownGrace());
         assertEquals("jlb", config.forwardedBy());
+    }
+
+    @Test
+    void theStateFileIsOffByDefaultAndMustGoInAWritableDirectory(@TempDir Path directory) throws ConfigException {
+        assertNull(resolve().stateFile());
+        environment.put("JLB_STATE_FILE", directory.resolve("state.json").toString());
+        assertEquals(directory.resolve("state.json"), resolve().stateFile());
+        environment.put(
+                "JLB_STATE_FILE", directory.resolve("missing/state.json").toString());
+        assertTrue(failure().startsWith("environment variable JLB_STATE_FILE: cannot write '" + directory), failure());
+        options.put("stateFile", directory.toString());
+        assertTrue(failure().startsWith("--state-file: '" + directory + "' is a directory"), failure());
     }
 
     @Test

@@ -119,7 +119,12 @@ final class JlbProcess implements AutoCloseable {
 
     /** Waits until a line on stderr matches, and returns it. */
     String awaitLog(Predicate<String> matching) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> stderr.stream().anyMatch(matching) || !process.isAlive());
+        return awaitLog(matching, Duration.ofSeconds(30));
+    }
+
+    /** Waits until a line on stderr matches, at most this long, and returns it. */
+    String awaitLog(Predicate<String> matching, Duration within) {
+        await().atMost(within).until(() -> stderr.stream().anyMatch(matching) || !process.isAlive());
         return stderr.stream()
                 .filter(matching)
                 .findFirst()
@@ -137,6 +142,11 @@ final class JlbProcess implements AutoCloseable {
     void signalTerm() {
         // Through the handle: Process.destroy() would also close the pipes we read the log from.
         process.toHandle().destroy();
+    }
+
+    /** Sends SIGKILL: the process gets no chance to finish anything, as in a crash or an OOM kill. */
+    void kill() {
+        process.toHandle().destroyForcibly();
     }
 
     /** Waits for the process to exit and returns its status. */

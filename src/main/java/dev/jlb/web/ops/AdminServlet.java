@@ -6,6 +6,8 @@ import dev.jlb.balancer.BackendPool;
 import dev.jlb.balancer.Balancer;
 import dev.jlb.config.BackendAddress;
 import dev.jlb.config.BackendSpec;
+import dev.jlb.state.StateKeeper;
+import dev.jlb.state.StateNotSavedException;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /lb-admin}: add, remove, reweight, drain and enable backends at run time. Off (404)
  * without an admin token; every call needs {@code Authorization: Bearer <token>}. A change is
- * validated whole before any of it applies, takes effect at once for new requests, and is logged
- * (never with the token).
+ * validated whole before any of it applies, takes effect at once for new requests, is saved to
+ * the state file (when there is one) before the call answers, and is logged (never with the token).
  */
 public final class AdminServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
@@ -42,6 +44,7 @@ public final class AdminServlet extends HttpServlet {
     private static final int MAX_BODY = 64 * 1024;
 
     private transient Balancer balancer;
+    private transient StateKeeper keeper;
     private transient Jsonb jsonb;
     private byte[] tokenDigest;
 
@@ -61,6 +64,7 @@ public final class AdminServlet extends HttpServlet {
         if (balancer == null) {
             throw new UnavailableException("jlb did not start; the log says why");
         }
+        keeper = (StateKeeper) getServletContext().getAttribute(StateKeeper.ATTRIBUTE);
         jsonb = Json.create();
         tokenDigest = digest(balancer.config().adminToken());
     }
@@ -81,6 +85,8 @@ public final class AdminServlet extends HttpServlet {
             route(request, response);
         } catch (Refusal refusal) {
             Json.send(jsonb, response, refusal.status, Map.of("error", refusal.getMessage()));
+        } catch (StateNotSavedException e) {
+            Json.send(jsonb, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, Map.of("error", e.getMessage()));
         }
     }
 
@@ -97,7 +103,8 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
-    private void route(HttpServletRequest request, HttpServletResponse response) throws Refusal, IOException {
+    private void route(HttpServletRequest request, HttpServletResponse response)
+            throws Refusal, IOException, StateNotSavedException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         String method = request.getMethod();
         if (path.equals(BACKENDS)) {
@@ -124,7 +131,8 @@ public final class AdminServlet extends HttpServlet {
         throw new Refusal(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "method not allowed; use " + allowed);
     }
 
-    private void add(HttpServletRequest request, HttpServletResponse response) throws Refusal, IOException {
+    private void add(HttpServletRequest request, HttpServletResponse response)
+            throws Refusal, IOException, StateNotSavedException {
         JsonObject body = body(request, Set.of("address", "weight", "route"));
         if (!body.containsKey("address") || body.get("address").getValueType() != JsonValue.ValueType.STRING) {
             throw badRequest("\"address\": \"HOST:PORT\" is required");
@@ -132,8 +140,9 @@ public final class AdminServlet extends HttpServlet {
         BackendAddress address = address(((JsonString) body.get("address")).getString());
         int weight = body.containsKey("weight") ? weight(body.get("weight")) : 1;
         String route = body.containsKey("route") ? route(body.get("route")) : null;
+        BackendSpec spec = new BackendSpec(address, weight, route, false, BackendSpec.ADMIN);
         try {
-            Backend added = balancer.pool().add(new BackendSpec(address, weight, route, false, BackendSpec.ADMIN));
+            Backend added = keeper.change(() -> balancer.pool().add(spec), overlay -> overlay.added(spec));
             LOG.info(
                     "admin ({}): backend {} added with weight {}; it takes traffic once a health check passes",
                     request.getRemoteAddr(),
@@ -146,7 +155,7 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private void update(HttpServletRequest request, HttpServletResponse response, Backend backend)
-            throws Refusal, IOException {
+            throws Refusal, IOException, StateNotSavedException {
         JsonObject body = body(request, Set.of("weight", "state"));
         if (body.isEmpty()) {
             throw badRequest("give \"weight\" and/or \"state\"");
@@ -154,13 +163,19 @@ public final class AdminServlet extends HttpServlet {
         Integer weight = body.containsKey("weight") ? weight(body.get("weight")) : null;
         AdminState state = body.containsKey("state") ? state(body.get("state")) : null;
         // Both are valid: now apply them together.
-        if (weight != null) {
-            backend.weight(weight);
-        }
-        if (state != null) {
-            backend.state(state);
-        }
-        balancer.pool().rebuild();
+        keeper.change(
+                () -> {
+                    if (weight != null) {
+                        backend.weight(weight);
+                    }
+                    if (state != null) {
+                        backend.state(state);
+                    }
+                    balancer.pool().rebuild();
+                    return backend;
+                },
+                overlay ->
+                        overlay.updated(backend.address(), weight, state, keeper.configuredWeight(backend.address())));
         LOG.info(
                 "admin ({}): backend {} now has weight {} and state {}",
                 request.getRemoteAddr(),
@@ -171,9 +186,10 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private void remove(HttpServletRequest request, HttpServletResponse response, Backend backend)
-            throws Refusal, IOException {
+            throws Refusal, IOException, StateNotSavedException {
         try {
-            balancer.pool().remove(backend.address());
+            keeper.change(
+                    () -> balancer.pool().remove(backend.address()), overlay -> overlay.removed(backend.address()));
             LOG.info(
                     "admin ({}): backend {} is being removed: no new requests, gone once {} in flight have ended",
                     request.getRemoteAddr(),

@@ -9,9 +9,19 @@ import java.util.List;
 
 /** {@code /lb-stats}: the algorithm, uptime, request totals and every backend's figures. */
 public final class StatsServlet extends ReadOnlyJsonServlet {
-    @JsonbPropertyOrder({"algorithm", "sticky", "uptimeSeconds", "totalRequests", "backends"})
+    /**
+     * The answer.
+     *
+     * @param configError why the {@code configFile} as it is now was not applied, or {@code null}
+     */
+    @JsonbPropertyOrder({"algorithm", "sticky", "uptimeSeconds", "totalRequests", "configError", "backends"})
     public record Stats(
-            String algorithm, String sticky, long uptimeSeconds, long totalRequests, List<BackendStats> backends) {}
+            String algorithm,
+            String sticky,
+            long uptimeSeconds,
+            long totalRequests,
+            String configError,
+            List<BackendStats> backends) {}
 
     @JsonbPropertyOrder({
         "address",
@@ -61,6 +71,7 @@ public final class StatsServlet extends ReadOnlyJsonServlet {
                         balancer.config().balancing().sticky().configName(),
                         balancer.uptimeSeconds(),
                         balancer.proxiedRequests(),
+                        balancer.configReloads().error(),
                         backends));
     }
 

@@ -19,6 +19,7 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
     private final Backend backend;
     private final Balancer balancer;
     private final boolean byRoute;
+    private final RequestRules rules;
     private long startNanos;
     private volatile boolean started;
     private volatile boolean began;
@@ -32,10 +33,16 @@ final class BackendCall implements Request.BeginListener, Response.CompleteListe
      *
      * @param byRoute whether the request's session chose the backend (rather than the algorithm)
      */
-    BackendCall(Backend backend, Balancer balancer, boolean byRoute) {
+    BackendCall(Backend backend, Balancer balancer, boolean byRoute, RequestRules rules) {
         this.backend = backend;
         this.balancer = balancer;
         this.byRoute = byRoute;
+        this.rules = rules;
+    }
+
+    /** The rules in force when the client's request arrived. */
+    RequestRules rules() {
+        return rules;
     }
 
     /** Whether the request's session chose the backend; else the algorithm did, and the session is bound anew. */

@@ -4,7 +4,7 @@ import dev.jlb.balancer.Backend;
 import dev.jlb.balancer.BackendPool;
 import dev.jlb.balancer.BackendTls;
 import dev.jlb.balancer.Balancer;
-import dev.jlb.config.BalancingPolicy;
+import dev.jlb.config.BalancerConfig;
 import dev.jlb.metrics.BalancerMetrics;
 import dev.jlb.web.JsonErrors;
 import dev.jlb.web.websocket.WebSocketProxy;
@@ -45,14 +45,11 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private static final byte[] NO_BACKEND = JsonErrors.body("no healthy backend");
 
     private transient Balancer balancer;
-    private transient ForwardingHeaders headers;
-    private transient RequestScreen screen;
+    private transient volatile RequestRules rules;
+    private transient RequestRules.ServletParams params;
     private transient Retries retries;
     private transient ErrorReplies errors;
-    private transient StickySessions sessions;
     /** The request's key for the algorithm, or {@code null} when it routes by none. */
-    private transient RequestKeys keys;
-
     private transient WebSocketProxy webSockets;
 
     private int contextPathLength;
@@ -66,17 +63,13 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         }
         String contextPath = config.getServletContext().getContextPath();
         contextPathLength = contextPath.length();
-        BalancingPolicy balancing = balancer.config().balancing();
-        sessions = new StickySessions(balancing.sticky(), balancing.stickyCookie(), contextPath);
-        keys = balancer.pool().algorithm().usesKey() ? new RequestKeys(balancing.hashKey(), contextPathLength) : null;
-        String via = config.getInitParameter("viaHost");
-        headers = new ForwardingHeaders(
-                balancer.config().forwardedBy(),
-                via == null ? balancer.config().forwardedBy() : via,
+        params = new RequestRules.ServletParams(
+                contextPath,
+                config.getInitParameter("viaHost"),
                 Boolean.parseBoolean(config.getInitParameter("preserveHost")),
-                config.getInitParameter("hostHeader"),
-                sessions.cookieName());
-        screen = new RequestScreen(balancer.config().maxRequestBodySize());
+                config.getInitParameter("hostHeader"));
+        rules = RequestRules.of(balancer.config(), balancer.pool().algorithm().usesKey(), params);
+        balancer.onReconfigured(this::reconfigured);
         onJetty = ResponseAbort.containerAbortsOnSendError(
                 config.getServletContext().getServerInfo());
         retries = new Retries(balancer);
@@ -94,6 +87,15 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
                     ForwardingHeaders::copyResponse);
         } catch (Exception e) {
             throw new ServletException("jlb: the WebSocket client could not start", e);
+        }
+    }
+
+    /** A reloaded configuration: new requests follow it, those under way keep the rules they began with. */
+    private void reconfigured(BalancerConfig next) {
+        rules = RequestRules.of(next, balancer.pool().algorithm().usesKey(), params);
+        HttpClient client = getHttpClient();
+        if (client != null) {
+            client.setConnectTimeout(next.connectTimeout().toMillis());
         }
     }
 
@@ -151,7 +153,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
             throws ServletException, IOException {
         ResponseAbort.throwIfRequested(clientRequest, proxyResponse);
-        RequestScreen.Refusal refusal = screen.screen(clientRequest);
+        RequestScreen.Refusal refusal = rules.screen().screen(clientRequest);
         if (refusal != null) {
             refusal.send(proxyResponse);
             return;
@@ -177,7 +179,9 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         Backend backend = call.backend();
         Request upstream = new UpstreamRequest(
                 webSockets.httpClient(), backend.origin(), upstreamPath(clientRequest), clientRequest.getQueryString());
-        upstream.headers(fields -> headers.forward(clientRequest, backend, fields.clear()));
+        RequestRules callRules = call.rules();
+        upstream.headers(fields -> callRules.headers().forward(clientRequest, backend, fields.clear()));
+        StickySessions sessions = callRules.sessions();
         String cookie =
                 sessions.usesCookie() && !call.byRoute() ? sessions.cookie(backend, clientRequest.isSecure()) : null;
         webSockets.proxy(clientRequest, proxyResponse, backend, upstream, cookie);
@@ -196,16 +200,18 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     @Override
     protected String rewriteTarget(HttpServletRequest clientRequest) {
         BackendPool pool = balancer.pool();
-        String route = sessions.requestedRoute(clientRequest);
+        RequestRules requestRules = rules;
+        String route = requestRules.sessions().requestedRoute(clientRequest);
         Backend backend = route == null ? null : pool.byRoute(route);
         boolean byRoute = backend != null;
         if (backend == null) {
+            RequestKeys keys = requestRules.keys();
             backend = keys == null ? pool.pick() : pool.pick(keys.hash(clientRequest));
             if (backend == null) {
                 return null;
             }
         }
-        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer, byRoute));
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(backend, balancer, byRoute, requestRules));
         balancer.requestProxied();
         return backend.origin().toString();
     }
@@ -216,10 +222,12 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
      */
     @Override
     protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
-        Backend backend = call(clientRequest).backend();
+        BackendCall call = call(clientRequest);
+        Backend backend = call.backend();
         return new UpstreamRequest(
                         getHttpClient(), backend.origin(), upstreamPath(clientRequest), clientRequest.getQueryString())
                 .method(clientRequest.getMethod())
+                .idleTimeout(call.rules().backendTimeoutMillis(), TimeUnit.MILLISECONDS)
                 .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
     }
 
@@ -237,7 +245,9 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     /** Copies the client's headers and adds the proxy's, in one pass (see {@link ForwardingHeaders}). */
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        Backend backend = call(clientRequest).backend();
+        BackendCall call = call(clientRequest);
+        Backend backend = call.backend();
+        ForwardingHeaders headers = call.rules().headers();
         proxyRequest.headers(upstream -> headers.forward(clientRequest, backend, upstream.clear()));
     }
 
@@ -339,6 +349,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         BackendCall call = call(clientRequest);
         call.responseHeadersReceived(serverResponse.getStatus());
         ForwardingHeaders.copyResponse(serverResponse, proxyResponse);
+        StickySessions sessions = call.rules().sessions();
         if (sessions.usesCookie() && !call.byRoute()) {
             // The algorithm chose: the session is bound to this backend from now on.
             proxyResponse.addHeader("Set-Cookie", sessions.cookie(call.backend(), clientRequest.isSecure()));
@@ -540,7 +551,7 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
         if (retry == null) {
             return false;
         }
-        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(retry.backend(), balancer, false));
+        clientRequest.setAttribute(CALL_ATTRIBUTE, new BackendCall(retry.backend(), balancer, false, call.rules()));
         Request request =
                 newProxyRequest(clientRequest, retry.backend().origin().toString());
         copyRequestHeaders(clientRequest, request);
