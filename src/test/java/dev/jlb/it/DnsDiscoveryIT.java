@@ -274,6 +274,44 @@ class DnsDiscoveryIT {
         }
     }
 
+    /** A reloaded configFile with other DNS entries: the old lookups stop, the new ones start. */
+    @Test
+    void aReloadThatChangesTheDnsEntriesLooksTheNewOnesUp() throws Exception {
+        dns = Dnsmasq.start(scratch, Map.of(NAME, List.of("127.0.0.2"), "other.test", List.of("127.0.0.3")), List.of());
+        Path configFile = scratch.resolve("jlb.properties");
+        writeAtomically(configFile, "backends=" + entry() + "\n");
+        balancer = RunningBalancer.start(
+                Map.of("configFile", configFile.toString(), "dnsServer", dns.server(), "dnsRefresh", "1"));
+        String two = pod(2).name();
+        String three = pod(3).name();
+        await(two + " healthy").atMost(Duration.ofSeconds(15)).until(() -> healthy(two));
+
+        writeAtomically(configFile, "backends=dns:other.test:" + port + "\n");
+
+        await("only " + three + ", healthy")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> addresses().equals(List.of(three)) && healthy(three));
+        assertEquals("dns:other.test:" + port, stats(three).orElseThrow().getString("source"));
+        assertEquals(Map.of(three, 4), spread(4));
+        double before = Metrics.parse(get("/lb-metrics").body())
+                .value("jlb_dns_lookups_total{name=\"other.test\",result=\"ok\"}");
+        await("other.test looked up again and again")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Metrics.parse(get("/lb-metrics").body())
+                                .value("jlb_dns_lookups_total{name=\"other.test\",result=\"ok\"}")
+                        >= before + 2);
+    }
+
+    private static void writeAtomically(Path file, String content) throws java.io.IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".new");
+        java.nio.file.Files.writeString(temporary, content);
+        java.nio.file.Files.move(
+                temporary,
+                file,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     @Test
     void withTheDefaultsANewAddressTakesTrafficWithinDnsRefresh() throws Exception {
         // A long TTL: the next lookup is due after dnsRefresh (10 s), not the TTL.
