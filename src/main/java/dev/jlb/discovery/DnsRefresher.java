@@ -65,8 +65,15 @@ final class DnsRefresher {
         scheduler.execute(this::refresh);
     }
 
+    /**
+     * Stops the lookups. Once it returns, this refresher changes the pool no more: a lookup that
+     * is under way is applied before (the lock) or not at all, so that whoever stops it may then
+     * empty the entry's backends without a late answer adding them back.
+     */
     void stop() {
-        stopped = true;
+        synchronized (this) {
+            stopped = true;
+        }
         Scheduler.Task task = next;
         if (task != null) {
             task.cancel();
@@ -112,7 +119,13 @@ final class DnsRefresher {
 
     private void apply(DnsAnswer answer) {
         List<BackendSpec> wanted = specs(answer);
-        BackendPool.Reconciliation result = pool.reconcile(target.source(), wanted);
+        BackendPool.Reconciliation result;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            result = pool.reconcile(target.source(), wanted);
+        }
         if (failing) {
             LOG.info("DNS: {} answers again", target.source());
             failing = false;

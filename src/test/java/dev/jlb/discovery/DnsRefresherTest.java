@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -253,6 +254,24 @@ class DnsRefresherTest {
         scheduler.advance(Duration.ofSeconds(30));
 
         assertEquals(before, resolver.askedAt.size());
+        assertEquals(0, scheduler.pending());
+    }
+
+    @Test
+    void anAnswerThatArrivesAfterStopIsNotApplied() {
+        AtomicReference<DnsRefresher> refresher = new AtomicReference<>();
+        Resolver stoppedMeanwhile = target -> {
+            // The lifecycle stops the refresher while the server is still answering.
+            refresher.get().stop();
+            return new DnsAnswer(List.of(at("10.0.0.2")), Duration.ofSeconds(5));
+        };
+        refresher.set(new DnsRefresher(
+                APP, MAX_REFRESH, stoppedMeanwhile, pool, scheduler, scheduler::nanoTime, LookupListener.NONE));
+
+        refresher.get().start();
+        scheduler.advance(Duration.ofSeconds(30));
+
+        assertEquals(List.of(), fromDns());
         assertEquals(0, scheduler.pending());
     }
 

@@ -245,7 +245,10 @@ class ProxyIT {
                 "application/json",
                 statsResponse.headers().firstValue("Content-Type").orElseThrow());
         JsonObject stats = json(statsResponse);
-        assertEquals(Set.of("algorithm", "sticky", "uptime_seconds", "total_requests", "backends"), stats.keySet());
+        assertEquals(
+                Set.of("algorithm", "sticky", "uptime_seconds", "total_requests", "config_error", "backends"),
+                stats.keySet());
+        assertTrue(stats.isNull("config_error"));
         assertEquals("round_robin", stats.getString("algorithm"));
         assertEquals("none", stats.getString("sticky"));
         assertTrue(stats.getInt("uptime_seconds") >= 0);
