@@ -24,8 +24,7 @@ public record DnsSettings(List<DnsTarget> targets, InetSocketAddress server, Dur
 
     /**
      * Parses {@code dnsServer}: an IP address and port ({@code 127.0.0.1:53}, {@code [::1]:53}),
-     * or empty for the system's resolvers. A name is refused: finding the resolver must not need
-     * a resolver.
+     * a host name and port, looked up once here, or empty for the system's resolvers.
      */
     public static InetSocketAddress server(String text) {
         if (text.isBlank()) {
@@ -36,7 +35,13 @@ public record DnsSettings(List<DnsTarget> targets, InetSocketAddress server, Dur
         String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         var ip = AddressRanges.literal(literal);
         if (ip == null) {
-            throw new IllegalArgumentException("'" + text + "' is not IP:PORT (a resolver is given by its address)");
+            // A name (the contract says HOST:PORT) is looked up once, at start, by the system's
+            // resolver and /etc/hosts: the DNS server cannot be asked for its own address.
+            try {
+                ip = java.net.InetAddress.getByName(literal);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("'" + text + "': the name " + literal + " cannot be resolved");
+            }
         }
         return new InetSocketAddress(ip, address.port());
     }

@@ -142,7 +142,7 @@ final class LauncherOptions {
                     Setting.DNS_SERVER,
                     null,
                     "<HOST:PORT>",
-                    "resolver (IP:PORT) asked for dns: and srv: backends",
+                    "resolver asked for dns: and srv: backends",
                     "[default: the system's, from /etc/resolv.conf]"),
             new SettingOption(
                     Setting.DNS_REFRESH,

@@ -184,7 +184,6 @@ class BalancerConfigTest {
                 "backends|dns:app.internal:80=0|--backends: weight '0' of 'dns:app.internal:80=0' is not a positive integer from 1 to 1000",
                 "backends|srv:|--backends: 'srv:' has no valid DNS name (expected srv:NAME)",
                 "backends|srv:a,srv:a|--backends: srv:a is listed twice",
-                "dnsServer|dns.internal:53|--dns-server: 'dns.internal:53' is not IP:PORT (a resolver is given by its address)",
                 "dnsServer|127.0.0.1|--dns-server: '127.0.0.1' is not HOST:PORT",
                 "dnsRefresh|0|--dns-refresh: '0' is not a positive number of seconds",
             })
@@ -229,6 +228,8 @@ class BalancerConfigTest {
         assertEquals(Duration.ofMillis(2500), config.dns().refresh());
         options.put("dnsServer", "[::1]:53");
         assertEquals(53, resolve().dns().server().getPort());
+        options.put("dnsServer", "localhost:5353");
+        assertTrue(resolve().dns().server().getAddress().isLoopbackAddress(), "a name is looked up once, at start");
     }
 
     @Test
