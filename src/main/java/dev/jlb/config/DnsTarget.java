@@ -54,7 +54,7 @@ public record DnsTarget(Kind kind, String name, int port, int weight) {
         int weight = 1;
         int equals = rest.indexOf('=');
         if (equals >= 0) {
-            weight = weight(rest.substring(equals + 1), entry);
+            weight = ValueParsers.weight(rest.substring(equals + 1), entry);
             rest = rest.substring(0, equals);
         }
         int colon = rest.lastIndexOf(':');
@@ -70,19 +70,6 @@ public record DnsTarget(Kind kind, String name, int port, int weight) {
             throw new IllegalArgumentException("'" + entry + "' has no valid DNS name (expected " + form + ")");
         }
         return name;
-    }
-
-    private static int weight(String text, String entry) {
-        try {
-            int weight = Integer.parseInt(text);
-            if (weight >= 1 && weight <= BackendSpec.MAX_WEIGHT) {
-                return weight;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("weight '" + text + "' of '" + entry
-                + "' is not a positive integer from 1 to " + BackendSpec.MAX_WEIGHT);
     }
 
     /**

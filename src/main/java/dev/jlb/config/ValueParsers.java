@@ -83,7 +83,8 @@ public final class ValueParsers {
         }
     }
 
-    private static int weight(String text, String entry) {
+    /** A backend's weight, 1 to {@link BackendSpec#MAX_WEIGHT}, as written in the entry. */
+    static int weight(String text, String entry) {
         try {
             int weight = Integer.parseInt(text);
             if (weight >= 1 && weight <= BackendSpec.MAX_WEIGHT) {
