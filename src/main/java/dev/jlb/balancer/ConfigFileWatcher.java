@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,22 +30,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigFileWatcher {
     /**
-     * Settings a running jlb cannot take over: they shape its listening sockets, TLS or clients.
-     * A change to one is logged and waits for the restart.
+     * Settings a running jlb cannot take over besides the launcher's own: they shape TLS, the
+     * backend client's trust, open WebSockets, the admin servlet and its state file. A change to
+     * one of these or to a launcher-only setting is logged and waits for the restart.
      */
-    private static final List<Setting> AT_RESTART = List.of(
-            Setting.PORT,
-            Setting.CLIENT_TIMEOUT,
-            Setting.MAX_REQUEST_HEADER_SIZE,
+    private static final Set<Setting> AT_RESTART = EnumSet.of(
             Setting.TLS_CERT,
             Setting.TLS_KEY,
             Setting.TLS_KEYSTORE,
             Setting.TLS_KEYSTORE_PASSWORD,
-            Setting.TLS_PORT,
-            Setting.REDIRECT_HTTPS,
             Setting.BACKEND_TRUST,
             Setting.WEBSOCKET_TIMEOUT,
-            Setting.ADMIN_TOKEN);
+            Setting.ADMIN_TOKEN,
+            Setting.STATE_FILE);
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFileWatcher.class);
 
@@ -71,10 +70,6 @@ public final class ConfigFileWatcher {
         this.balancer = balancer;
         this.scheduler = scheduler;
         this.pollInterval = pollInterval;
-    }
-
-    public Path path() {
-        return path;
     }
 
     public synchronized void start() {
@@ -163,8 +158,11 @@ public final class ConfigFileWatcher {
 
     private static List<String> waitingForRestart(ConfigSources before, ConfigSources after) {
         List<String> changed = new ArrayList<>();
-        for (Setting setting : AT_RESTART) {
-            if (!before.lookup(setting).value().equals(after.lookup(setting).value())) {
+        for (Setting setting : Setting.values()) {
+            if ((setting.launcherOnly() || AT_RESTART.contains(setting))
+                    && !before.lookup(setting)
+                            .value()
+                            .equals(after.lookup(setting).value())) {
                 changed.add(setting.param());
             }
         }

@@ -79,9 +79,7 @@ public final class BalancerLifecycle implements ServletContextListener {
         startDiscovery(config.dns(), metrics);
         balancer.onReconfigured(next -> {
             state.reconfigured(balancer.pool(), next.backends());
-            if (!next.dns().equals(dnsInForce)) {
-                restartDiscovery(next.dns(), metrics);
-            }
+            restartDiscovery(next.dns(), metrics);
         });
         if (sources.file() != null) {
             watcher = new ConfigFileWatcher(sources, balancer, balancer.scheduler(), CONFIG_FILE_POLL);
@@ -134,11 +132,14 @@ public final class BalancerLifecycle implements ServletContextListener {
     }
 
     /**
-     * A reloaded configuration changed the DNS entries or how they are looked up: new lookups
+     * A reloaded configuration that changed the DNS entries or how they are looked up: new lookups
      * replace the old. The backends of an entry that stays stay until its first new answer says
      * otherwise; those of an entry that is gone drain and leave.
      */
     private synchronized void restartDiscovery(DnsSettings next, BalancerMetrics metrics) {
+        if (next.equals(dnsInForce)) {
+            return;
+        }
         if (discovery != null) {
             discovery.stop();
             discovery = null;

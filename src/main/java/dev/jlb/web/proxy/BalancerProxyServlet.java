@@ -49,7 +49,6 @@ public class BalancerProxyServlet extends AsyncMiddleManServlet {
     private transient RequestRules.ServletParams params;
     private transient Retries retries;
     private transient ErrorReplies errors;
-    /** The request's key for the algorithm, or {@code null} when it routes by none. */
     private transient WebSocketProxy webSockets;
 
     private int contextPathLength;
